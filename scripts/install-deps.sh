@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package jadevault needs to build, run and test (SPEC §14).
+# Usage: scripts/install-deps.sh [--runtime|--all]   (default --all: build + tests)
+# Needs root (or sudo). Nothing is downloaded from outside Debian's archive and npm.
+set -euo pipefail
+mode=${1:---all}
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+
+build_pkgs=(cmake ninja-build g++ pkg-config
+  libssl-dev libsqlite3-dev libpq-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
+  libfmt-dev libicu-dev libzip-dev libexpat1-dev libxlsxwriter-dev libcurl4-openssl-dev
+  libgfshare-dev libgtest-dev libgmock-dev libbenchmark-dev)
+test_pkgs=(postgresql sqlite3 age oathtool python3-aiosmtpd openssl curl)
+
+pkgs=("${build_pkgs[@]}")
+if [ "$mode" = "--all" ]; then pkgs+=("${test_pkgs[@]}"); fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,25 @@
+// Every subcommand group registers itself here; main() calls RegisterAllCommands.
+// One file per command group in this folder: <verb>_command.cc.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "src/cli/context.h"
+
+namespace jv::cli {
+
+void RegisterInitCommand(CLI::App& app, CommandContext& ctx);
+void RegisterAuditCommands(CLI::App& app, CommandContext& ctx);
+void RegisterKeysCommands(CLI::App& app, CommandContext& ctx);
+void RegisterDemoCommand(CLI::App& app, CommandContext& ctx);
+void RegisterAgeCommands(CLI::App& app, CommandContext& ctx);
+
+inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
+  RegisterInitCommand(app, ctx);
+  RegisterAuditCommands(app, ctx);
+  RegisterKeysCommands(app, ctx);
+  RegisterDemoCommand(app, ctx);
+  RegisterAgeCommands(app, ctx);
+}
+
+}  // namespace jv::cli

@@ -1,0 +1,54 @@
+// CommandContext: what every subcommand gets — global options, injected clock and
+// random source, output streams, and the exit code it sets.
+//
+// Commands register themselves with CLI11 in commands/<verb>_command.cc through a
+// Register*Commands(CLI::App&, CommandContext&) function listed in commands/commands.h.
+// A command's callback does its work and calls ctx.Finish(status) or ctx.Succeed(json);
+// main() returns ctx.exit_code. Only cli/ includes CLI11.
+#pragma once
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "src/common/clock.h"
+#include "src/common/random.h"
+#include "src/common/status.h"
+
+namespace jv::cli {
+
+struct GlobalOptions {
+  std::string vault_dir;                 // --vault, $JADEVAULT_VAULT, or ./vault
+  bool json = false;                     // --json: exactly one JSON document on stdout
+  std::string passphrase_file;           // --passphrase-file
+  std::string key_file;                  // --key-file
+  std::vector<std::string> share_files;  // --share (repeated)
+};
+
+struct CommandContext {
+  GlobalOptions opts;
+  Clock* clock = &SystemClock::Get();
+  Random* random = &SystemRandom::Get();
+  std::ostream* out = &std::cout;
+  std::ostream* err = &std::cerr;
+  int exit_code = 0;
+
+  // Prints `doc` as the command's result (JSON with --json, else `human` if given, else
+  // indented JSON) and sets exit code `code` (default 0).
+  void Report(const nlohmann::json& doc, const std::string& human = "", int code = 0);
+  // Reports a failure: message on stderr ("jadevault: error: ..."), with --json also
+  // {"ok": false, "error": {"code", "message"}} on stdout; exit code from the status.
+  void Fail(const Status& status);
+  // Convenience: Fail(status) if not OK.
+  bool FailIfError(const Status& status) {
+    if (status.ok()) return false;
+    Fail(status);
+    return true;
+  }
+  // True when stderr is a terminal (progress bars only then).
+  bool Interactive() const;
+};
+
+}  // namespace jv::cli

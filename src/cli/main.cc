@@ -1,0 +1,56 @@
+// jadevault: the one main(). Parses global options, registers every subcommand, runs it.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <cstdlib>
+
+#include <CLI/CLI.hpp>
+
+#include "src/cli/commands/commands.h"
+#include "src/cli/context.h"
+#include "src/cli/status_to_exit.h"
+
+namespace {
+
+// No personal information in core dumps (SPEC §4): not dumpable, no core files.
+void DisableCoreDumps() {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  struct rlimit rl = {0, 0};
+  ::setrlimit(RLIMIT_CORE, &rl);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  DisableCoreDumps();
+  jv::cli::CommandContext ctx;
+  CLI::App app{"jadevault (玉匣): customer personal information through a transfer or liquidation",
+               "jadevault"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "jadevault 0.1.0");
+  const char* env_vault = std::getenv("JADEVAULT_VAULT");
+  ctx.opts.vault_dir = env_vault != nullptr ? env_vault : "vault";
+  app.add_option("--vault", ctx.opts.vault_dir, "vault directory (default $JADEVAULT_VAULT or ./vault)");
+  app.add_flag("--json", ctx.opts.json, "print exactly one JSON document on stdout");
+  app.add_option("--passphrase-file", ctx.opts.passphrase_file, "read the passphrase from this file");
+  app.add_option("--key-file", ctx.opts.key_file, "unlock with a key file instead of a passphrase");
+  app.add_option("--share", ctx.opts.share_files, "unlock with custodian share files (repeat)");
+  // Let `--json` also be given after the subcommand.
+  app.fallthrough();
+
+  jv::cli::RegisterAllCommands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return jv::cli::kExitUsage;
+  }
+  return ctx.exit_code;
+}

@@ -1,0 +1,61 @@
+#include "src/common/random.h"
+
+#include <errno.h>
+#include <sys/random.h>
+
+#include "src/common/check.h"
+
+namespace jv {
+
+uint64_t Random::Uniform(uint64_t bound) {
+  JV_CHECK(bound > 0);
+  const uint64_t limit = UINT64_MAX - (UINT64_MAX % bound);
+  while (true) {
+    uint64_t v;
+    Fill(reinterpret_cast<uint8_t*>(&v), sizeof v);
+    if (v < limit) return v % bound;
+  }
+}
+
+std::string Random::RandomString(size_t n, std::string_view alphabet) {
+  std::string s;
+  s.reserve(n);
+  for (size_t i = 0; i < n; ++i) s.push_back(alphabet[Uniform(alphabet.size())]);
+  return s;
+}
+
+void SystemRandom::Fill(uint8_t* out, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = getrandom(out + done, n - done, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      JV_CHECK(false && "getrandom failed");
+    }
+    done += static_cast<size_t>(r);
+  }
+}
+
+SystemRandom& SystemRandom::Get() {
+  static SystemRandom r;
+  return r;
+}
+
+void FakeRandom::Fill(uint8_t* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    // splitmix64, one byte per step: deterministic and well spread.
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    out[i] = static_cast<uint8_t>(z ^ (z >> 31));
+  }
+}
+
+std::string NewId(Random& random, std::string_view prefix) {
+  static constexpr std::string_view kBase32 = "abcdefghijkmnpqrstuvwxyz23456789";
+  std::string id(prefix);
+  id += random.RandomString(20, kBase32);
+  return id;
+}
+
+}  // namespace jv

@@ -1,0 +1,283 @@
+#include "src/common/strings.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+namespace jv {
+
+bool IsValidUtf8(std::string_view s) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+size_t CountCodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+Result<std::string> NormalizeNfkc(std::string_view s) {
+  bool ascii = true;
+  for (unsigned char c : s) {
+    if (c >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return std::string(s);
+  if (!IsValidUtf8(s)) return InvalidArgumentError("invalid UTF-8");
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
+  if (U_FAILURE(err)) return InternalError("ICU NFKC unavailable");
+  icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size()));
+  icu::UnicodeString out = nfkc->normalize(in, err);
+  if (U_FAILURE(err)) return InvalidArgumentError("cannot normalize text");
+  std::string result;
+  out.toUTF8String(result);
+  return result;
+}
+
+std::string_view TrimSpace(std::string_view s) {
+  auto lead = [](std::string_view v) -> size_t {
+    if (v.empty()) return 0;
+    unsigned char c = v[0];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
+    if (v.size() >= 2 && c == 0xC2 && static_cast<unsigned char>(v[1]) == 0xA0) return 2;
+    if (v.size() >= 3 && c == 0xE3 && static_cast<unsigned char>(v[1]) == 0x80 &&
+        static_cast<unsigned char>(v[2]) == 0x80)
+      return 3;
+    if (v.size() >= 3 && c == 0xEF && static_cast<unsigned char>(v[1]) == 0xBB &&
+        static_cast<unsigned char>(v[2]) == 0xBF)
+      return 3;
+    return 0;
+  };
+  auto trail = [](std::string_view v) -> size_t {
+    if (v.empty()) return 0;
+    unsigned char c = v.back();
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
+    size_t n = v.size();
+    if (n >= 2 && static_cast<unsigned char>(v[n - 2]) == 0xC2 && c == 0xA0) return 2;
+    if (n >= 3 && static_cast<unsigned char>(v[n - 3]) == 0xE3 &&
+        static_cast<unsigned char>(v[n - 2]) == 0x80 && c == 0x80)
+      return 3;
+    if (n >= 3 && static_cast<unsigned char>(v[n - 3]) == 0xEF &&
+        static_cast<unsigned char>(v[n - 2]) == 0xBB && c == 0xBF)
+      return 3;
+    return 0;
+  };
+  while (size_t k = lead(s)) s.remove_prefix(k);
+  while (size_t k = trail(s)) s.remove_suffix(k);
+  return s;
+}
+
+Result<std::string> NormalizeCell(std::string_view s) {
+  JV_ASSIGN_OR_RETURN(std::string n, NormalizeNfkc(s));
+  return std::string(TrimSpace(n));
+}
+
+std::string ToLowerAscii(std::string_view s) {
+  std::string r(s);
+  for (char& c : r)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return r;
+}
+
+std::string ToUpperAscii(std::string_view s) {
+  std::string r(s);
+  for (char& c : r)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return r;
+}
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool EndsWith(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+std::vector<std::string_view> Split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    size_t pos = s.find(sep, start);
+    if (pos == std::string_view::npos) {
+      out.push_back(s.substr(start));
+      return out;
+    }
+    out.push_back(s.substr(start, pos - start));
+    start = pos + 1;
+  }
+}
+
+std::string HexEncode(ByteView data) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string s;
+  s.resize(data.size() * 2);
+  for (size_t i = 0; i < data.size(); ++i) {
+    s[2 * i] = kHex[data[i] >> 4];
+    s[2 * i + 1] = kHex[data[i] & 15];
+  }
+  return s;
+}
+
+namespace {
+int HexVal(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+int B64Val(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+}  // namespace
+
+Result<Bytes> HexDecode(std::string_view hex) {
+  if (hex.size() % 2 != 0) return InvalidArgumentError("hex string has odd length");
+  Bytes out(hex.size() / 2);
+  for (size_t i = 0; i < out.size(); ++i) {
+    int hi = HexVal(hex[2 * i]), lo = HexVal(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return InvalidArgumentError("invalid hex character");
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return out;
+}
+
+std::string Base64EncodeNoPad(ByteView d) {
+  std::string s;
+  s.reserve((d.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 3 <= d.size(); i += 3) {
+    uint32_t v = d[i] << 16 | d[i + 1] << 8 | d[i + 2];
+    s += kB64[v >> 18];
+    s += kB64[(v >> 12) & 63];
+    s += kB64[(v >> 6) & 63];
+    s += kB64[v & 63];
+  }
+  if (d.size() - i == 1) {
+    uint32_t v = d[i] << 16;
+    s += kB64[v >> 18];
+    s += kB64[(v >> 12) & 63];
+  } else if (d.size() - i == 2) {
+    uint32_t v = d[i] << 16 | d[i + 1] << 8;
+    s += kB64[v >> 18];
+    s += kB64[(v >> 12) & 63];
+    s += kB64[(v >> 6) & 63];
+  }
+  return s;
+}
+
+std::string Base64Encode(ByteView d) {
+  std::string s = Base64EncodeNoPad(d);
+  while (s.size() % 4 != 0) s += '=';
+  return s;
+}
+
+Result<Bytes> Base64DecodeNoPad(std::string_view b) {
+  if (b.size() % 4 == 1) return InvalidArgumentError("invalid base64 length");
+  Bytes out;
+  out.reserve(b.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : b) {
+    int v = B64Val(c);
+    if (v < 0) return InvalidArgumentError("invalid base64 character");
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<uint8_t>((acc >> bits) & 0xFF));
+    }
+  }
+  // Non-canonical encodings leave non-zero bits behind.
+  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
+    return InvalidArgumentError("non-canonical base64");
+  return out;
+}
+
+Result<Bytes> Base64Decode(std::string_view b) {
+  if (b.size() % 4 != 0) return InvalidArgumentError("invalid base64 length");
+  size_t pad = 0;
+  while (pad < 2 && pad < b.size() && b[b.size() - 1 - pad] == '=') ++pad;
+  return Base64DecodeNoPad(b.substr(0, b.size() - pad));
+}
+
+Result<std::string> ReadFileToString(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open file " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return InternalError("cannot read file " + path);
+  return ss.str();
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view data, int mode) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return InternalError("cannot create " + tmp + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t w = ::write(fd, data.data() + done, data.size() - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return InternalError("cannot write " + tmp + ": " + std::strerror(errno));
+    }
+    done += static_cast<size_t>(w);
+  }
+  ::fchmod(fd, mode);
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return InternalError("cannot sync " + tmp);
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return InternalError("cannot rename " + tmp + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+}  // namespace jv

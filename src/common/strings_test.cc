@@ -1,0 +1,60 @@
+#include "src/common/strings.h"
+
+#include <gtest/gtest.h>
+
+namespace jv {
+namespace {
+
+TEST(StringsTest, NfkcTurnsFullWidthIntoAscii) {
+  // "１３８　１２３４" (full-width digits and an ideographic space).
+  auto r = NormalizeNfkc("\xEF\xBC\x91\xEF\xBC\x93\xEF\xBC\x98\xE3\x80\x80\xEF\xBC\xA1");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "138 A");
+}
+
+TEST(StringsTest, NormalizeCellTrimsIdeographicSpaceAndBom) {
+  auto r = NormalizeCell("\xE3\x80\x80 \xE5\xBC\xA0\xE4\xB8\x89\t\xE3\x80\x80");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "\xE5\xBC\xA0\xE4\xB8\x89");
+  EXPECT_EQ(TrimSpace("\xEF\xBB\xBFname "), "name");
+  EXPECT_EQ(*NormalizeCell("   "), "");
+}
+
+TEST(StringsTest, InvalidUtf8IsRefused) {
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xE5\xBC"));          // truncated
+  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x92\x8E"));   // U+1F48E
+  EXPECT_FALSE(NormalizeNfkc("\xFF\xFE").ok());
+}
+
+TEST(StringsTest, HexRoundTrip) {
+  Bytes b = {0x00, 0x01, 0xab, 0xff};
+  EXPECT_EQ(HexEncode(b), "0001abff");
+  EXPECT_EQ(*HexDecode("0001ABff"), b);
+  EXPECT_FALSE(HexDecode("abc").ok());
+  EXPECT_FALSE(HexDecode("zz").ok());
+}
+
+// RFC 4648 §10 test vectors.
+TEST(StringsTest, Base64Rfc4648Vectors) {
+  const char* in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+  const char* out[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+  for (int i = 0; i < 7; ++i) {
+    EXPECT_EQ(Base64Encode(AsBytes(in[i])), out[i]);
+    auto d = Base64Decode(out[i]);
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(AsString(*d), in[i]);
+  }
+  EXPECT_EQ(Base64EncodeNoPad(AsBytes("fo")), "Zm8");
+  EXPECT_FALSE(Base64DecodeNoPad("Zm9=").ok());
+  EXPECT_FALSE(Base64DecodeNoPad("Zm-").ok());
+  EXPECT_FALSE(Base64DecodeNoPad("Zh").ok());  // non-canonical trailing bits
+}
+
+TEST(StringsTest, CountCodePoints) {
+  EXPECT_EQ(CountCodePoints("ab\xE5\xBC\xA0"), 3u);
+}
+
+}  // namespace
+}  // namespace jv

@@ -1,0 +1,51 @@
+// Vault signing keys: Ed25519 (std) or SM2 with SM3 (gm).
+//
+// Checkpoints, manifests, receipts and certificates are signed with the vault's key.
+// Ed25519 signatures are "pure" (RFC 8032), so `openssl pkeyutl -verify -rawin` checks
+// them against the PEM public key. SM2 uses the default distinguishing id
+// "1234567812345678" (GB/T 32918.2) and SM3 as the digest; signatures are DER.
+// A SigningKey is immutable after creation and safe to use from several threads.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "src/common/result.h"
+#include "src/common/secret_buffer.h"
+#include "src/crypto/suite.h"
+
+namespace jv::crypto {
+
+class SigningKey {
+ public:
+  static Result<SigningKey> Generate(Suite suite);
+  // From PKCS#8 DER as returned by PrivateKeyDer(); kDataLoss if it does not parse or is
+  // not a key of `suite`.
+  static Result<SigningKey> FromPrivateKeyDer(Suite suite, ByteView der);
+
+  SigningKey(SigningKey&&) noexcept;
+  SigningKey& operator=(SigningKey&&) noexcept;
+  ~SigningKey();
+
+  Suite suite() const { return suite_; }
+  // PKCS#8 DER of the private key (to be stored only wrapped by the master key).
+  Result<SecretBuffer> PrivateKeyDer() const;
+  // SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----...").
+  std::string PublicKeyPem() const;
+  // "Ed25519" or "SM2-SM3".
+  std::string AlgorithmName() const;
+  Result<Bytes> Sign(ByteView message) const;
+
+ private:
+  struct Impl;
+  SigningKey(Suite suite, std::unique_ptr<Impl> impl);
+  Suite suite_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Verifies `signature` over `message` with a PEM public key (Ed25519 or SM2, detected
+// from the key). OK if valid; kDataLoss if not; kInvalidArgument if the PEM is not a
+// supported public key.
+Status VerifySignature(std::string_view public_key_pem, ByteView message, ByteView signature);
+
+}  // namespace jv::crypto

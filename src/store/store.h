@@ -1,0 +1,236 @@
+// Store: the vault's persistence interface. SqliteStore (store/sqlite) and, later,
+// PostgresStore (store/postgres) implement it; callers never see sqlite3* or PGconn*.
+//
+// Contract (every implementation; store_conformance_test.h checks it):
+//  * The store never receives plaintext personal information. Identifiers and field values
+//    arrive already encrypted (RecordRow::ciphertext, DataKeyRow::wrapped) or as blind
+//    indexes (IndexRow::mac). Every other column is non-identifying (ids, states, counts,
+//    store names, region codes, timestamps).
+//  * Writes outside an explicit transaction are atomic one by one. Between Begin() and
+//    Commit() they are atomic together; Rollback() (or destroying a Transaction without
+//    Commit) discards them. Transactions do not nest: Begin() inside one is a bug.
+//  * Deletion is real: after DeleteDataKeys / DeleteIndexes / DeleteRecords and
+//    Compact(), the bytes are gone from the database files (SQLite: secure_delete on,
+//    WAL checkpointed and truncated; PostgreSQL: VACUUM where possible).
+//  * Errors: kNotFound for a missing row where documented, kAlreadyExists for a duplicate
+//    primary key, kUnavailable when the server cannot be reached, kDataLoss when the
+//    database is corrupt, kInternal otherwise. Messages never contain column values.
+// Thread-safety: a Store object is used by one thread at a time; open one per thread
+// (or per server worker). Several processes may open the same database.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/common/bytes.h"
+#include "src/common/result.h"
+
+namespace jv::store {
+
+// A wrapped copy of the master key (passphrase, key file, or custodian shares).
+struct KeySlotRow {
+  std::string id;           // "ks_..."
+  std::string kind;         // "passphrase" | "keyfile" | "shares"
+  std::string params_json;  // KDF parameters, salts (no secrets)
+  Bytes wrapped;            // AEAD-sealed master key
+  int64_t created_micros = 0;
+};
+
+// One customer. Only non-identifying attributes live in the clear.
+struct SubjectRow {
+  std::string id;  // "s_" + random; never derived from PI
+  std::string state = "active";  // active|notified|objected|consented|silent|transferred|restricted|shredded
+  std::string attrs_json = "{}"; // non-identifying: store, region code, minor, flags
+  int64_t created_micros = 0;
+  int64_t updated_micros = 0;
+};
+
+// A subject's data key for one retention class, wrapped by the master key with
+// (subject id, class) as associated data.
+struct DataKeyRow {
+  std::string subject_id;
+  std::string key_class;  // "profile" | "aml_10y" | "accounting_30y" | "prepaid_5y" | ...
+  Bytes wrapped;
+};
+
+// One encrypted group of field values of one subject, from one source row.
+struct RecordRow {
+  int64_t id = 0;                 // assigned by InsertRecord
+  std::string subject_id;
+  std::string key_class;          // which data key encrypts it
+  std::string source_id;          // "src_..." or "" for values entered by hand
+  int64_t row_no = 0;             // 1-based data row in the source (0 if none)
+  std::string fields;             // comma-separated field names inside (not values)
+  Bytes ciphertext;
+  int64_t created_micros = 0;
+};
+
+// Blind-index entry: kind ("mobile", "id_number", "email", "bank_card", "name", ...).
+struct IndexRow {
+  std::string kind;
+  Bytes mac;
+  std::string subject_id;
+};
+
+// One imported file.
+struct SourceRow {
+  std::string id;           // "src_..."
+  std::string kind;         // customers | transactions | items | balances
+  std::string file_hash;    // hex digest of the file's bytes
+  std::string status;       // "running" | "complete"
+  std::string report_json;  // the import report (counts only, no PI)
+  int64_t created_micros = 0;
+  int64_t updated_micros = 0;
+};
+
+// One audit entry: its exported line (the Merkle leaf bytes) and its leaf hash.
+struct AuditRow {
+  int64_t seq = 0;  // 1-based, dense
+  std::string line;
+  Bytes leaf_hash;
+};
+
+struct CheckpointRow {
+  int64_t tree_size = 0;
+  Bytes root_hash;
+  Bytes message;    // exact bytes signed
+  Bytes signature;
+  int64_t created_micros = 0;
+};
+
+// A domain object of a later module (notice, response, request, claim, item, hold,
+// incident, recipient, ...). `attrs_json` is non-identifying; anything personal goes in
+// `sealed`, encrypted by the caller.
+struct ObjectRow {
+  std::string kind;
+  std::string id;
+  std::string subject_id;  // "" if not about one subject
+  std::string status;
+  std::string attrs_json = "{}";
+  Bytes sealed;
+  int64_t created_micros = 0;
+  int64_t updated_micros = 0;
+};
+
+struct ObjectFilter {
+  std::string kind;                       // required
+  std::optional<std::string> subject_id;
+  std::optional<std::string> status;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Which backend: "sqlite" | "postgresql".
+  virtual std::string Backend() const = 0;
+
+  // --- transactions -------------------------------------------------------------------
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  // --- settings (non-secret) ----------------------------------------------------------
+  // Returns std::nullopt if `key` is not set.
+  virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
+  virtual Status PutMeta(const std::string& key, const std::string& value) = 0;
+
+  // --- key slots ------------------------------------------------------------------------
+  virtual Status PutKeySlot(const KeySlotRow& slot) = 0;  // insert or replace by id
+  virtual Result<std::vector<KeySlotRow>> ListKeySlots() = 0;
+  virtual Status DeleteKeySlot(const std::string& id) = 0;  // kNotFound if absent
+
+  // --- subjects ---------------------------------------------------------------------------
+  virtual Status InsertSubject(const SubjectRow& s) = 0;     // kAlreadyExists on duplicate id
+  virtual Result<SubjectRow> GetSubject(const std::string& id) = 0;  // kNotFound
+  virtual Status UpdateSubject(const SubjectRow& s) = 0;     // kNotFound if absent
+  // Calls `fn` for each subject in id order, optionally only those in `state`; stops early
+  // and returns fn's status if fn fails.
+  virtual Status ForEachSubject(const std::optional<std::string>& state,
+                                const std::function<Status(const SubjectRow&)>& fn) = 0;
+  virtual Result<std::map<std::string, int64_t>> CountSubjectsByState() = 0;
+
+  // --- data keys ---------------------------------------------------------------------------
+  virtual Status PutDataKey(const DataKeyRow& k) = 0;  // insert or replace
+  virtual Result<DataKeyRow> GetDataKey(const std::string& subject_id,
+                                        const std::string& key_class) = 0;  // kNotFound
+  virtual Result<std::vector<DataKeyRow>> ListDataKeys(const std::string& subject_id) = 0;
+  virtual Status ForEachDataKey(const std::function<Status(const DataKeyRow&)>& fn) = 0;
+  // Deletes one class, or all of a subject's keys when key_class is nullopt. Returns the
+  // number deleted.
+  virtual Result<int64_t> DeleteDataKeys(const std::string& subject_id,
+                                         const std::optional<std::string>& key_class) = 0;
+
+  // --- records -------------------------------------------------------------------------------
+  virtual Result<int64_t> InsertRecord(const RecordRow& r) = 0;  // returns the new id
+  // All records of a subject, oldest first.
+  virtual Result<std::vector<RecordRow>> ListRecords(const std::string& subject_id) = 0;
+  virtual Result<int64_t> DeleteRecords(const std::string& subject_id,
+                                        const std::optional<std::string>& key_class) = 0;
+
+  // --- blind indexes ------------------------------------------------------------------------
+  virtual Status PutIndex(const IndexRow& row) = 0;  // duplicates are ignored
+  // Subject ids with this (kind, mac), in insertion order.
+  virtual Result<std::vector<std::string>> FindIndex(const std::string& kind,
+                                                     const Bytes& mac) = 0;
+  virtual Result<int64_t> DeleteIndexes(const std::string& subject_id) = 0;
+
+  // --- sources --------------------------------------------------------------------------------
+  virtual Status PutSource(const SourceRow& s) = 0;  // insert or replace by id
+  virtual Result<std::optional<SourceRow>> FindSourceByHash(const std::string& file_hash,
+                                                             const std::string& kind) = 0;
+  virtual Result<std::vector<SourceRow>> ListSources() = 0;
+
+  // --- audit -----------------------------------------------------------------------------------
+  // Appends; row.seq must equal AuditSize()+1 (kFailedPrecondition otherwise), so a second
+  // writer that lost a race fails instead of forking the chain.
+  virtual Status AppendAudit(const AuditRow& row) = 0;
+  virtual Result<int64_t> AuditSize() = 0;
+  // Entries with from <= seq <= to, in order.
+  virtual Status ForEachAudit(int64_t from, int64_t to,
+                              const std::function<Status(const AuditRow&)>& fn) = 0;
+  // Serializes audit appends across processes until the current transaction ends
+  // (SQLite: the write transaction already does; PostgreSQL: an advisory lock).
+  virtual Status LockAudit() = 0;
+  virtual Status PutCheckpoint(const CheckpointRow& c) = 0;
+  virtual Result<std::vector<CheckpointRow>> ListCheckpoints() = 0;
+
+  // --- domain objects ---------------------------------------------------------------------------
+  virtual Status PutObject(const ObjectRow& o) = 0;  // insert or replace by (kind, id)
+  virtual Result<ObjectRow> GetObject(const std::string& kind, const std::string& id) = 0;
+  virtual Result<std::vector<ObjectRow>> ListObjects(const ObjectFilter& f) = 0;
+  virtual Status DeleteObject(const std::string& kind, const std::string& id) = 0;
+
+  // --- maintenance --------------------------------------------------------------------------------
+  // Makes deleted bytes unrecoverable from the database files (see contract above).
+  virtual Status Compact() = 0;
+};
+
+// RAII transaction: Begin() in Start(), Rollback() in the destructor unless Commit()ed.
+class Transaction {
+ public:
+  explicit Transaction(Store& s) : store_(s) {}
+  ~Transaction() {
+    if (active_) store_.Rollback().IgnoreError();
+  }
+  Status Start() {
+    Status st = store_.Begin();
+    active_ = st.ok();
+    return st;
+  }
+  Status Commit() {
+    active_ = false;
+    return store_.Commit();
+  }
+
+ private:
+  Store& store_;
+  bool active_ = false;
+};
+
+}  // namespace jv::store
