@@ -11,10 +11,15 @@ namespace jv::store {
 
 enum class OpenMode { kCreate, kExisting };
 
-// `location` is a SQLite file path, or a "postgresql://..." URL (once PostgresStore lands).
-// kCreate fails with kAlreadyExists if the database already holds a vault; kExisting fails
-// with kNotFound if it does not. Migrations run on open; a database newer than this binary
-// gives kFailedPrecondition.
+// `location` is a SQLite file path, or a "postgresql://..." URL (once PostgresStore lands;
+// until then a URL gives kFailedPrecondition "PostgreSQL support is not built yet").
+// A database "holds a vault" when its meta key "vault_id" is set (`jadevault init` sets it
+// right after OpenStore(kCreate)).
+// kCreate creates the SQLite file (mode 0600) if missing and fails with kAlreadyExists if the
+// database already holds a vault; kExisting fails with kNotFound if the file is missing or
+// does not hold a vault. Migrations run on open; a database newer than this binary gives
+// kFailedPrecondition; a file that is not a vault database gives kDataLoss (not SQLite or
+// corrupt) or kFailedPrecondition (another program's SQLite database).
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location, OpenMode mode);
 
 }  // namespace jv::store

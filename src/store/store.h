@@ -8,13 +8,27 @@
 //    store names, region codes, timestamps).
 //  * Writes outside an explicit transaction are atomic one by one. Between Begin() and
 //    Commit() they are atomic together; Rollback() (or destroying a Transaction without
-//    Commit) discards them. Transactions do not nest: Begin() inside one is a bug.
+//    Commit) discards them. Transactions do not nest: Begin() inside one is a bug and
+//    returns kFailedPrecondition, as do Commit()/Rollback() outside one. Begin() takes the
+//    write lock at once (SQLite: BEGIN IMMEDIATE), so a second writer waits up to a busy
+//    timeout and then gets kUnavailable instead of failing later. A call that fails with a
+//    documented code (kNotFound, kAlreadyExists, kFailedPrecondition) inside a transaction
+//    leaves the transaction open and its earlier writes intact; after any other error only
+//    Rollback() is meaningful. A failed Commit() rolls back and leaves no transaction open.
+//  * Referential rule: a data key, record or index entry for a subject id that has no
+//    subject row fails with kFailedPrecondition (subjects are never deleted; shredding
+//    changes their state). Objects, records' source_id and key slots are not checked.
+//  * ForEach* callbacks may call the store (even write to it): rows are fetched in pages
+//    ordered by key, so a row inserted behind the cursor during iteration is not visited.
+//    Outside a transaction the iteration is not a snapshot.
 //  * Deletion is real: after DeleteDataKeys / DeleteIndexes / DeleteRecords and
 //    Compact(), the bytes are gone from the database files (SQLite: secure_delete on,
 //    WAL checkpointed and truncated; PostgreSQL: VACUUM where possible).
 //  * Errors: kNotFound for a missing row where documented, kAlreadyExists for a duplicate
-//    primary key, kUnavailable when the server cannot be reached, kDataLoss when the
-//    database is corrupt, kInternal otherwise. Messages never contain column values.
+//    primary key, kUnavailable when the server cannot be reached or another writer holds
+//    the database past the busy timeout, kDataLoss when the database is corrupt, kInternal
+//    otherwise. Messages never contain column values.
+//  * Byte order: "id order" is bytewise (memcmp) order of the UTF-8 ids.
 // Thread-safety: a Store object is used by one thread at a time; open one per thread
 // (or per server worker). Several processes may open the same database.
 #pragma once
@@ -142,7 +156,7 @@ class Store {
 
   // --- key slots ------------------------------------------------------------------------
   virtual Status PutKeySlot(const KeySlotRow& slot) = 0;  // insert or replace by id
-  virtual Result<std::vector<KeySlotRow>> ListKeySlots() = 0;
+  virtual Result<std::vector<KeySlotRow>> ListKeySlots() = 0;  // by (created_micros, id)
   virtual Status DeleteKeySlot(const std::string& id) = 0;  // kNotFound if absent
 
   // --- subjects ---------------------------------------------------------------------------
@@ -159,7 +173,9 @@ class Store {
   virtual Status PutDataKey(const DataKeyRow& k) = 0;  // insert or replace
   virtual Result<DataKeyRow> GetDataKey(const std::string& subject_id,
                                         const std::string& key_class) = 0;  // kNotFound
+  // A subject's keys in key_class order (empty if none).
   virtual Result<std::vector<DataKeyRow>> ListDataKeys(const std::string& subject_id) = 0;
+  // Every data key in (subject_id, key_class) order; stops early like ForEachSubject.
   virtual Status ForEachDataKey(const std::function<Status(const DataKeyRow&)>& fn) = 0;
   // Deletes one class, or all of a subject's keys when key_class is nullopt. Returns the
   // number deleted.
@@ -167,9 +183,13 @@ class Store {
                                          const std::optional<std::string>& key_class) = 0;
 
   // --- records -------------------------------------------------------------------------------
-  virtual Result<int64_t> InsertRecord(const RecordRow& r) = 0;  // returns the new id
+  // Returns the new id (r.id is ignored). Ids increase and are never reused, even after
+  // DeleteRecords.
+  virtual Result<int64_t> InsertRecord(const RecordRow& r) = 0;
   // All records of a subject, oldest first.
   virtual Result<std::vector<RecordRow>> ListRecords(const std::string& subject_id) = 0;
+  // Deletes one class, or all of the subject's records when key_class is nullopt; returns
+  // the number deleted.
   virtual Result<int64_t> DeleteRecords(const std::string& subject_id,
                                         const std::optional<std::string>& key_class) = 0;
 
@@ -178,36 +198,46 @@ class Store {
   // Subject ids with this (kind, mac), in insertion order.
   virtual Result<std::vector<std::string>> FindIndex(const std::string& kind,
                                                      const Bytes& mac) = 0;
+  // Deletes every index entry of the subject; returns the number deleted.
   virtual Result<int64_t> DeleteIndexes(const std::string& subject_id) = 0;
 
   // --- sources --------------------------------------------------------------------------------
   virtual Status PutSource(const SourceRow& s) = 0;  // insert or replace by id
+  // The source with this file hash and kind; if several, the most recently created
+  // (ties: greatest id). std::nullopt if none.
   virtual Result<std::optional<SourceRow>> FindSourceByHash(const std::string& file_hash,
                                                              const std::string& kind) = 0;
-  virtual Result<std::vector<SourceRow>> ListSources() = 0;
+  virtual Result<std::vector<SourceRow>> ListSources() = 0;  // by (created_micros, id)
 
   // --- audit -----------------------------------------------------------------------------------
   // Appends; row.seq must equal AuditSize()+1 (kFailedPrecondition otherwise), so a second
   // writer that lost a race fails instead of forking the chain.
   virtual Status AppendAudit(const AuditRow& row) = 0;
   virtual Result<int64_t> AuditSize() = 0;
-  // Entries with from <= seq <= to, in order.
+  // Entries with from <= seq <= to, in order (none if from > to); stops early like
+  // ForEachSubject.
   virtual Status ForEachAudit(int64_t from, int64_t to,
                               const std::function<Status(const AuditRow&)>& fn) = 0;
   // Serializes audit appends across processes until the current transaction ends
   // (SQLite: the write transaction already does; PostgreSQL: an advisory lock).
+  // kFailedPrecondition outside a transaction.
   virtual Status LockAudit() = 0;
-  virtual Status PutCheckpoint(const CheckpointRow& c) = 0;
-  virtual Result<std::vector<CheckpointRow>> ListCheckpoints() = 0;
+  virtual Status PutCheckpoint(const CheckpointRow& c) = 0;  // appends
+  virtual Result<std::vector<CheckpointRow>> ListCheckpoints() = 0;  // in PutCheckpoint order
 
   // --- domain objects ---------------------------------------------------------------------------
   virtual Status PutObject(const ObjectRow& o) = 0;  // insert or replace by (kind, id)
-  virtual Result<ObjectRow> GetObject(const std::string& kind, const std::string& id) = 0;
+  virtual Result<ObjectRow> GetObject(const std::string& kind,
+                                      const std::string& id) = 0;  // kNotFound
+  // Objects of f.kind matching every given filter, in id order.
   virtual Result<std::vector<ObjectRow>> ListObjects(const ObjectFilter& f) = 0;
-  virtual Status DeleteObject(const std::string& kind, const std::string& id) = 0;
+  virtual Status DeleteObject(const std::string& kind,
+                              const std::string& id) = 0;  // kNotFound if absent
 
   // --- maintenance --------------------------------------------------------------------------------
   // Makes deleted bytes unrecoverable from the database files (see contract above).
+  // kFailedPrecondition inside a transaction; kUnavailable if another connection's open
+  // read or write keeps it from finishing within the busy timeout (retry later).
   virtual Status Compact() = 0;
 };
 

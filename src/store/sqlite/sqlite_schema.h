@@ -1,0 +1,22 @@
+// The SQLite vault schema as an ordered list of migration steps (see migrations.h and
+// docs/formats/vault_db.md, which describes every table and column).
+//
+// The logical tables and columns are the ones a PostgresStore uses too; the SQL differs only
+// where the dialects do (noted in sqlite_schema.cc and the doc). Append-only: never edit a
+// released step, add one.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "src/store/migrations.h"
+
+namespace jv::store {
+
+// Steps 1..N for SQLite.
+std::span<const Migration> SqliteMigrations();
+
+// PRAGMA application_id of a vault database: "JVDB" in ASCII.
+inline constexpr int32_t kSqliteApplicationId = 0x4A564442;
+
+}  // namespace jv::store

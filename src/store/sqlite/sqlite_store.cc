@@ -1,0 +1,822 @@
+#include "src/store/sqlite/sqlite_store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <utility>
+
+#include <sqlite3.h>
+
+#include "src/common/check.h"
+#include "src/store/sqlite/sqlite_schema.h"
+
+namespace jv::store {
+namespace {
+
+// Rows fetched per page by the ForEach* iterations (the statement is reset between pages,
+// so callbacks may use the store).
+constexpr int kPageRows = 512;
+
+std::string ErrnoText(int err) { return std::strerror(err); }
+
+}  // namespace
+
+// One use of a cached prepared statement: binds, steps, reads columns, and resets the
+// statement when it goes out of scope. Bound text and blobs are SQLITE_STATIC: the caller's
+// buffers outlive the Query.
+class SqliteStore::Query {
+ public:
+  Query(const SqliteStore& store, sqlite3_stmt* stmt) : store_(store), stmt_(stmt) {}
+  ~Query() { sqlite3_reset(stmt_); }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& Bind(int i, std::string_view v) {
+    Check(sqlite3_bind_text(stmt_, i, v.data() != nullptr ? v.data() : "",
+                            static_cast<int>(v.size()), SQLITE_STATIC));
+    return *this;
+  }
+  Query& Bind(int i, const Bytes& v) {
+    // A null pointer would bind SQL NULL; an empty blob must stay a (zero-length) blob.
+    Check(v.empty() ? sqlite3_bind_zeroblob(stmt_, i, 0)
+                    : sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()),
+                                        SQLITE_STATIC));
+    return *this;
+  }
+  Query& Bind(int i, int64_t v) {
+    Check(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+
+  // One step: true if a row is available, false when the statement is done.
+  Result<bool> Step(std::string_view what) {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return store_.Error(rc, what);
+  }
+  // Runs a statement that returns no rows.
+  Status Run(std::string_view what) {
+    for (;;) {
+      JV_ASSIGN_OR_RETURN(bool row, Step(what));
+      if (!row) return Status::Ok();
+    }
+  }
+
+  std::string Text(int col) const {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p != nullptr ? std::string(reinterpret_cast<const char*>(p), n) : std::string();
+  }
+  Bytes Blob(int col) const {
+    const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p != nullptr ? Bytes(p, p + n) : Bytes();
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  static void Check(int rc) { JV_CHECK(rc == SQLITE_OK); }  // bind errors are bugs
+
+  const SqliteStore& store_;
+  sqlite3_stmt* stmt_;
+};
+
+// The MigrationTarget over this connection.
+class SqliteStore::Migrator : public MigrationTarget {
+ public:
+  explicit Migrator(SqliteStore& s) : s_(s) {}
+  Status BeginExclusive() override { return s_.ExecSimple("BEGIN IMMEDIATE", "begin migration"); }
+  Status CommitTransaction() override { return s_.ExecSimple("COMMIT", "commit migration"); }
+  Status RollbackTransaction() override {
+    if (sqlite3_get_autocommit(s_.db_)) return Status::Ok();
+    return s_.ExecSimple("ROLLBACK", "roll back migration");
+  }
+  Result<int> ReadSchemaVersion() override {
+    {
+      JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                          s_.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                     "AND name = 'meta'"));
+      Query q(s_, st);
+      JV_ASSIGN_OR_RETURN(bool has_meta, q.Step("read schema"));
+      if (!has_meta) return 0;
+    }
+    JV_ASSIGN_OR_RETURN(std::optional<std::string> v,
+                        s_.GetMeta(std::string(kSchemaVersionKey)));
+    if (!v.has_value()) return 0;
+    int version = 0;
+    if (v->empty() || v->size() > 6) return Corrupt();
+    for (char c : *v) {
+      if (c < '0' || c > '9') return Corrupt();
+      version = version * 10 + (c - '0');
+    }
+    return version;
+  }
+  Status ExecScript(std::string_view sql) override {
+    std::string script(sql);
+    int rc = sqlite3_exec(s_.db_, script.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return s_.Error(rc, "run migration script");
+    return Status::Ok();
+  }
+  Status WriteSchemaVersion(int version) override {
+    return s_.PutMeta(std::string(kSchemaVersionKey), std::to_string(version));
+  }
+
+ private:
+  static Status Corrupt() {
+    return DataLossError("vault database: meta schema_version is not a version number");
+  }
+  SqliteStore& s_;
+};
+
+SqliteStore::SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+SqliteStore::~SqliteStore() {
+  for (auto& [sql, stmt] : stmts_) sqlite3_finalize(stmt);
+  stmts_.clear();
+  // Closing with a transaction open rolls it back.
+  sqlite3_close(db_);
+}
+
+Status SqliteStore::Error(int rc, std::string_view what) const {
+  std::string m = "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db_);
+  switch (rc) {
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_UNIQUE:
+      return AlreadyExistsError(std::move(m));
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return FailedPreconditionError("sqlite: " + std::string(what) +
+                                     ": no subject with this subject id");
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return UnavailableError(std::move(m));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return DataLossError(std::move(m));
+    default:
+      return InternalError(std::move(m));
+  }
+}
+
+Result<sqlite3_stmt*> SqliteStore::Prepare(const char* sql) {
+  auto it = stmts_.find(sql);
+  if (it != stmts_.end()) return it->second;
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return Error(rc, "prepare statement");
+  }
+  stmts_.emplace(sql, stmt);
+  return stmt;
+}
+
+Status SqliteStore::ExecSimple(const char* sql, std::string_view what) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare(sql));
+  Query q(*this, st);
+  return q.Run(what);
+}
+
+Status SqliteStore::Configure(const SqliteOptions& options) {
+  {
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare("PRAGMA journal_mode = WAL"));
+    Query q(*this, st);
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("set journal_mode"));
+    if (!row || q.Text(0) != "wal") {
+      return InternalError("sqlite: the database cannot be put in WAL mode");
+    }
+  }
+  const std::string pragmas = "PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; "
+                              "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
+                              "PRAGMA cache_size = -" +
+                              std::to_string(options.cache_kib) + ";";
+  int rc = sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "set pragmas");
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, OpenMode mode) {
+  return Open(path, mode, SqliteOptions());
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, OpenMode mode,
+                                                       const SqliteOptions& options) {
+  if (path.empty()) return InvalidArgumentError("vault database path is empty");
+  struct stat sb;
+  bool exists = ::stat(path.c_str(), &sb) == 0;
+  if (!exists && errno != ENOENT) {
+    return InvalidArgumentError("cannot inspect vault database " + path + ": " +
+                                ErrnoText(errno));
+  }
+  if (exists && !S_ISREG(sb.st_mode)) {
+    return InvalidArgumentError("vault database " + path + " is not a regular file");
+  }
+  if (!exists) {
+    if (mode == OpenMode::kExisting) return NotFoundError("no vault database at " + path);
+    // Create it ourselves so that it is 0600 from the first byte; SQLite then gives the
+    // -wal and -shm files the same mode.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
+      return InvalidArgumentError("cannot create vault database " + path + ": " +
+                                  ErrnoText(errno));
+    }
+    if (fd >= 0) {
+      ::fchmod(fd, 0600);
+      ::close(fd);
+    }
+  }
+
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return InvalidArgumentError("cannot open vault database " + path + ": " + msg);
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+
+  std::span<const Migration> steps =
+      options.migrations_for_test.empty() ? SqliteMigrations() : options.migrations_for_test;
+  const int latest = LatestSchemaVersion(steps);
+  Migrator migrator(*store);
+  JV_ASSIGN_OR_RETURN(int version, migrator.ReadSchemaVersion());
+  JV_RETURN_IF_ERROR(CheckSchemaNotNewer(version, latest));
+
+  int64_t app_id = 0;
+  {
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, store->Prepare("PRAGMA application_id"));
+    Query q(*store, st);
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("read application_id"));
+    if (row) app_id = q.Int(0);
+  }
+  const std::string foreign =
+      "vault database " + path + " is an SQLite database of another program";
+  if (app_id != 0 && app_id != kSqliteApplicationId) return FailedPreconditionError(foreign);
+  if (version == 0) {
+    if (mode == OpenMode::kExisting) {
+      return NotFoundError("no vault schema in database " + path);
+    }
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                        store->Prepare("SELECT COUNT(*) FROM sqlite_master "
+                                       "WHERE name NOT LIKE 'sqlite_%'"));
+    Query q(*store, st);
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("inspect schema"));
+    if (row && q.Int(0) != 0) return FailedPreconditionError(foreign);
+  }
+
+  // Only now write to the file (WAL mode, schema): every refusal above left it untouched.
+  JV_RETURN_IF_ERROR(store->Configure(options));
+  JV_ASSIGN_OR_RETURN(store->schema_version_, ApplyMigrations(migrator, steps));
+  if (app_id == 0) {
+    // Not cached: PRAGMA with a literal value, run once per database.
+    const std::string sql = "PRAGMA application_id = " + std::to_string(kSqliteApplicationId);
+    rc = sqlite3_exec(store->db_, sql.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return store->Error(rc, "set application_id");
+  }
+  return store;
+}
+
+// --- transactions -----------------------------------------------------------------------
+
+Status SqliteStore::Begin() {
+  if (in_tx_) {
+    return FailedPreconditionError("store: Begin inside a transaction (transactions do not nest)");
+  }
+  JV_RETURN_IF_ERROR(ExecSimple("BEGIN IMMEDIATE", "begin transaction"));
+  in_tx_ = true;
+  return Status::Ok();
+}
+
+Status SqliteStore::Commit() {
+  if (!in_tx_) return FailedPreconditionError("store: Commit without a transaction");
+  in_tx_ = false;
+  Status st = ExecSimple("COMMIT", "commit");
+  if (!st.ok() && !sqlite3_get_autocommit(db_)) {
+    ExecSimple("ROLLBACK", "roll back after failed commit").IgnoreError();
+  }
+  return st;
+}
+
+Status SqliteStore::Rollback() {
+  if (!in_tx_) return FailedPreconditionError("store: Rollback without a transaction");
+  in_tx_ = false;
+  if (sqlite3_get_autocommit(db_)) return Status::Ok();  // SQLite already rolled it back
+  return ExecSimple("ROLLBACK", "roll back");
+}
+
+// --- meta ----------------------------------------------------------------------------------
+
+Result<std::optional<std::string>> SqliteStore::GetMeta(const std::string& key) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare("SELECT value FROM meta WHERE key = ?1"));
+  Query q(*this, st);
+  q.Bind(1, key);
+  JV_ASSIGN_OR_RETURN(bool row, q.Step("read meta"));
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(q.Text(0));
+}
+
+Status SqliteStore::PutMeta(const std::string& key, const std::string& value) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+  Query q(*this, st);
+  q.Bind(1, key).Bind(2, value);
+  return q.Run("write meta");
+}
+
+// --- key slots -------------------------------------------------------------------------------
+
+Status SqliteStore::PutKeySlot(const KeySlotRow& slot) {
+  JV_ASSIGN_OR_RETURN(
+      sqlite3_stmt * st,
+      Prepare("INSERT INTO key_slots (id, kind, params_json, wrapped, created_micros) "
+              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
+              "kind = excluded.kind, params_json = excluded.params_json, "
+              "wrapped = excluded.wrapped, created_micros = excluded.created_micros"));
+  Query q(*this, st);
+  q.Bind(1, slot.id).Bind(2, slot.kind).Bind(3, slot.params_json).Bind(4, slot.wrapped);
+  q.Bind(5, slot.created_micros);
+  return q.Run("write key slot");
+}
+
+Result<std::vector<KeySlotRow>> SqliteStore::ListKeySlots() {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("SELECT id, kind, params_json, wrapped, created_micros "
+                              "FROM key_slots ORDER BY created_micros, id"));
+  Query q(*this, st);
+  std::vector<KeySlotRow> out;
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("list key slots"));
+    if (!row) break;
+    out.push_back(KeySlotRow{q.Text(0), q.Text(1), q.Text(2), q.Blob(3), q.Int(4)});
+  }
+  return out;
+}
+
+Status SqliteStore::DeleteKeySlot(const std::string& id) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare("DELETE FROM key_slots WHERE id = ?1"));
+  Query q(*this, st);
+  q.Bind(1, id);
+  JV_RETURN_IF_ERROR(q.Run("delete key slot"));
+  if (sqlite3_changes(db_) == 0) return NotFoundError("store: no key slot with this id");
+  return Status::Ok();
+}
+
+// --- subjects --------------------------------------------------------------------------------
+
+Status SqliteStore::InsertSubject(const SubjectRow& s) {
+  JV_ASSIGN_OR_RETURN(
+      sqlite3_stmt * st,
+      Prepare("INSERT INTO subjects (id, state, attrs_json, created_micros, updated_micros) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  Query q(*this, st);
+  q.Bind(1, s.id).Bind(2, s.state).Bind(3, s.attrs_json).Bind(4, s.created_micros);
+  q.Bind(5, s.updated_micros);
+  return q.Run("insert subject");
+}
+
+Result<SubjectRow> SqliteStore::GetSubject(const std::string& id) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("SELECT state, attrs_json, created_micros, updated_micros "
+                              "FROM subjects WHERE id = ?1"));
+  Query q(*this, st);
+  q.Bind(1, id);
+  JV_ASSIGN_OR_RETURN(bool row, q.Step("read subject"));
+  if (!row) return NotFoundError("store: no subject with this id");
+  return SubjectRow{id, q.Text(0), q.Text(1), q.Int(2), q.Int(3)};
+}
+
+Status SqliteStore::UpdateSubject(const SubjectRow& s) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("UPDATE subjects SET state = ?2, attrs_json = ?3, "
+                              "created_micros = ?4, updated_micros = ?5 WHERE id = ?1"));
+  Query q(*this, st);
+  q.Bind(1, s.id).Bind(2, s.state).Bind(3, s.attrs_json).Bind(4, s.created_micros);
+  q.Bind(5, s.updated_micros);
+  JV_RETURN_IF_ERROR(q.Run("update subject"));
+  if (sqlite3_changes(db_) == 0) return NotFoundError("store: no subject with this id");
+  return Status::Ok();
+}
+
+Status SqliteStore::ForEachSubject(const std::optional<std::string>& state,
+                                   const std::function<Status(const SubjectRow&)>& fn) {
+  std::string after;  // every id sorts after ""
+  std::vector<SubjectRow> page;
+  for (;;) {
+    page.clear();
+    {
+      JV_ASSIGN_OR_RETURN(
+          sqlite3_stmt * st,
+          state.has_value()
+              ? Prepare("SELECT id, state, attrs_json, created_micros, updated_micros "
+                        "FROM subjects WHERE state = ?3 AND id > ?1 ORDER BY id LIMIT ?2")
+              : Prepare("SELECT id, state, attrs_json, created_micros, updated_micros "
+                        "FROM subjects WHERE id > ?1 ORDER BY id LIMIT ?2"));
+      Query q(*this, st);
+      q.Bind(1, after).Bind(2, int64_t{kPageRows});
+      if (state.has_value()) q.Bind(3, *state);
+      for (;;) {
+        JV_ASSIGN_OR_RETURN(bool row, q.Step("list subjects"));
+        if (!row) break;
+        page.push_back(SubjectRow{q.Text(0), q.Text(1), q.Text(2), q.Int(3), q.Int(4)});
+      }
+    }
+    for (const SubjectRow& s : page) JV_RETURN_IF_ERROR(fn(s));
+    if (page.size() < static_cast<size_t>(kPageRows)) return Status::Ok();
+    after = page.back().id;
+  }
+}
+
+Result<std::map<std::string, int64_t>> SqliteStore::CountSubjectsByState() {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("SELECT state, COUNT(*) FROM subjects GROUP BY state"));
+  Query q(*this, st);
+  std::map<std::string, int64_t> out;
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("count subjects"));
+    if (!row) break;
+    out[q.Text(0)] = q.Int(1);
+  }
+  return out;
+}
+
+// --- data keys -------------------------------------------------------------------------------
+
+Status SqliteStore::PutDataKey(const DataKeyRow& k) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("INSERT INTO data_keys (subject_id, key_class, wrapped) "
+                              "VALUES (?1, ?2, ?3) ON CONFLICT (subject_id, key_class) "
+                              "DO UPDATE SET wrapped = excluded.wrapped"));
+  Query q(*this, st);
+  q.Bind(1, k.subject_id).Bind(2, k.key_class).Bind(3, k.wrapped);
+  return q.Run("write data key");
+}
+
+Result<DataKeyRow> SqliteStore::GetDataKey(const std::string& subject_id,
+                                           const std::string& key_class) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("SELECT wrapped FROM data_keys "
+                              "WHERE subject_id = ?1 AND key_class = ?2"));
+  Query q(*this, st);
+  q.Bind(1, subject_id).Bind(2, key_class);
+  JV_ASSIGN_OR_RETURN(bool row, q.Step("read data key"));
+  if (!row) return NotFoundError("store: no data key of class " + key_class + " for subject");
+  return DataKeyRow{subject_id, key_class, q.Blob(0)};
+}
+
+Result<std::vector<DataKeyRow>> SqliteStore::ListDataKeys(const std::string& subject_id) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("SELECT key_class, wrapped FROM data_keys "
+                              "WHERE subject_id = ?1 ORDER BY key_class"));
+  Query q(*this, st);
+  q.Bind(1, subject_id);
+  std::vector<DataKeyRow> out;
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("list data keys"));
+    if (!row) break;
+    out.push_back(DataKeyRow{subject_id, q.Text(0), q.Blob(1)});
+  }
+  return out;
+}
+
+Status SqliteStore::ForEachDataKey(const std::function<Status(const DataKeyRow&)>& fn) {
+  std::string after_subject, after_class;
+  std::vector<DataKeyRow> page;
+  for (;;) {
+    page.clear();
+    {
+      JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                          Prepare("SELECT subject_id, key_class, wrapped FROM data_keys "
+                                  "WHERE (subject_id, key_class) > (?1, ?2) "
+                                  "ORDER BY subject_id, key_class LIMIT ?3"));
+      Query q(*this, st);
+      q.Bind(1, after_subject).Bind(2, after_class).Bind(3, int64_t{kPageRows});
+      for (;;) {
+        JV_ASSIGN_OR_RETURN(bool row, q.Step("list data keys"));
+        if (!row) break;
+        page.push_back(DataKeyRow{q.Text(0), q.Text(1), q.Blob(2)});
+      }
+    }
+    for (const DataKeyRow& k : page) JV_RETURN_IF_ERROR(fn(k));
+    if (page.size() < static_cast<size_t>(kPageRows)) return Status::Ok();
+    after_subject = page.back().subject_id;
+    after_class = page.back().key_class;
+  }
+}
+
+Result<int64_t> SqliteStore::DeleteDataKeys(const std::string& subject_id,
+                                            const std::optional<std::string>& key_class) {
+  JV_ASSIGN_OR_RETURN(
+      sqlite3_stmt * st,
+      key_class.has_value()
+          ? Prepare("DELETE FROM data_keys WHERE subject_id = ?1 AND key_class = ?2")
+          : Prepare("DELETE FROM data_keys WHERE subject_id = ?1"));
+  Query q(*this, st);
+  q.Bind(1, subject_id);
+  if (key_class.has_value()) q.Bind(2, *key_class);
+  JV_RETURN_IF_ERROR(q.Run("delete data keys"));
+  return int64_t{sqlite3_changes(db_)};
+}
+
+// --- records ---------------------------------------------------------------------------------
+
+Result<int64_t> SqliteStore::InsertRecord(const RecordRow& r) {
+  JV_ASSIGN_OR_RETURN(
+      sqlite3_stmt * st,
+      Prepare("INSERT INTO records (subject_id, key_class, source_id, row_no, fields, "
+              "ciphertext, created_micros) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  Query q(*this, st);
+  q.Bind(1, r.subject_id).Bind(2, r.key_class).Bind(3, r.source_id).Bind(4, r.row_no);
+  q.Bind(5, r.fields).Bind(6, r.ciphertext).Bind(7, r.created_micros);
+  JV_RETURN_IF_ERROR(q.Run("insert record"));
+  return int64_t{sqlite3_last_insert_rowid(db_)};
+}
+
+Result<std::vector<RecordRow>> SqliteStore::ListRecords(const std::string& subject_id) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("SELECT id, key_class, source_id, row_no, fields, ciphertext, "
+                              "created_micros FROM records WHERE subject_id = ?1 ORDER BY id"));
+  Query q(*this, st);
+  q.Bind(1, subject_id);
+  std::vector<RecordRow> out;
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("list records"));
+    if (!row) break;
+    out.push_back(RecordRow{q.Int(0), subject_id, q.Text(1), q.Text(2), q.Int(3), q.Text(4),
+                            q.Blob(5), q.Int(6)});
+  }
+  return out;
+}
+
+Result<int64_t> SqliteStore::DeleteRecords(const std::string& subject_id,
+                                           const std::optional<std::string>& key_class) {
+  JV_ASSIGN_OR_RETURN(
+      sqlite3_stmt * st,
+      key_class.has_value()
+          ? Prepare("DELETE FROM records WHERE subject_id = ?1 AND key_class = ?2")
+          : Prepare("DELETE FROM records WHERE subject_id = ?1"));
+  Query q(*this, st);
+  q.Bind(1, subject_id);
+  if (key_class.has_value()) q.Bind(2, *key_class);
+  JV_RETURN_IF_ERROR(q.Run("delete records"));
+  return int64_t{sqlite3_changes(db_)};
+}
+
+// --- blind indexes ---------------------------------------------------------------------------
+
+Status SqliteStore::PutIndex(const IndexRow& row) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("INSERT INTO blind_index (kind, mac, subject_id) "
+                              "VALUES (?1, ?2, ?3) "
+                              "ON CONFLICT (kind, mac, subject_id) DO NOTHING"));
+  Query q(*this, st);
+  q.Bind(1, row.kind).Bind(2, row.mac).Bind(3, row.subject_id);
+  return q.Run("write index entry");
+}
+
+Result<std::vector<std::string>> SqliteStore::FindIndex(const std::string& kind,
+                                                        const Bytes& mac) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("SELECT subject_id FROM blind_index "
+                              "WHERE kind = ?1 AND mac = ?2 ORDER BY id"));
+  Query q(*this, st);
+  q.Bind(1, kind).Bind(2, mac);
+  std::vector<std::string> out;
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("find index entry"));
+    if (!row) break;
+    out.push_back(q.Text(0));
+  }
+  return out;
+}
+
+Result<int64_t> SqliteStore::DeleteIndexes(const std::string& subject_id) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("DELETE FROM blind_index WHERE subject_id = ?1"));
+  Query q(*this, st);
+  q.Bind(1, subject_id);
+  JV_RETURN_IF_ERROR(q.Run("delete index entries"));
+  return int64_t{sqlite3_changes(db_)};
+}
+
+// --- sources ---------------------------------------------------------------------------------
+
+Status SqliteStore::PutSource(const SourceRow& s) {
+  JV_ASSIGN_OR_RETURN(
+      sqlite3_stmt * st,
+      Prepare("INSERT INTO sources (id, kind, file_hash, status, report_json, created_micros, "
+              "updated_micros) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE "
+              "SET kind = excluded.kind, file_hash = excluded.file_hash, "
+              "status = excluded.status, report_json = excluded.report_json, "
+              "created_micros = excluded.created_micros, "
+              "updated_micros = excluded.updated_micros"));
+  Query q(*this, st);
+  q.Bind(1, s.id).Bind(2, s.kind).Bind(3, s.file_hash).Bind(4, s.status);
+  q.Bind(5, s.report_json).Bind(6, s.created_micros).Bind(7, s.updated_micros);
+  return q.Run("write source");
+}
+
+Result<std::optional<SourceRow>> SqliteStore::FindSourceByHash(const std::string& file_hash,
+                                                               const std::string& kind) {
+  JV_ASSIGN_OR_RETURN(
+      sqlite3_stmt * st,
+      Prepare("SELECT id, kind, file_hash, status, report_json, created_micros, "
+              "updated_micros FROM sources WHERE file_hash = ?1 AND kind = ?2 "
+              "ORDER BY created_micros DESC, id DESC LIMIT 1"));
+  Query q(*this, st);
+  q.Bind(1, file_hash).Bind(2, kind);
+  JV_ASSIGN_OR_RETURN(bool row, q.Step("find source"));
+  if (!row) return std::optional<SourceRow>();
+  return std::optional<SourceRow>(SourceRow{q.Text(0), q.Text(1), q.Text(2), q.Text(3),
+                                            q.Text(4), q.Int(5), q.Int(6)});
+}
+
+Result<std::vector<SourceRow>> SqliteStore::ListSources() {
+  JV_ASSIGN_OR_RETURN(
+      sqlite3_stmt * st,
+      Prepare("SELECT id, kind, file_hash, status, report_json, created_micros, "
+              "updated_micros FROM sources ORDER BY created_micros, id"));
+  Query q(*this, st);
+  std::vector<SourceRow> out;
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("list sources"));
+    if (!row) break;
+    out.push_back(SourceRow{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Int(5),
+                            q.Int(6)});
+  }
+  return out;
+}
+
+// --- audit -----------------------------------------------------------------------------------
+
+Status SqliteStore::AppendAudit(const AuditRow& row) {
+  {
+    // One statement, so the check and the insert are atomic even outside a transaction.
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                        Prepare("INSERT INTO audit (seq, line, leaf_hash) "
+                                "SELECT ?1, ?2, ?3 "
+                                "WHERE ?1 = (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit)"));
+    Query q(*this, st);
+    q.Bind(1, row.seq).Bind(2, row.line).Bind(3, row.leaf_hash);
+    JV_RETURN_IF_ERROR(q.Run("append audit entry"));
+  }
+  if (sqlite3_changes(db_) == 1) return Status::Ok();
+  JV_ASSIGN_OR_RETURN(int64_t size, AuditSize());
+  return FailedPreconditionError("store: audit entry seq " + std::to_string(row.seq) +
+                                 " is not the next one (the log holds " +
+                                 std::to_string(size) + " entries)");
+}
+
+Result<int64_t> SqliteStore::AuditSize() {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare("SELECT COALESCE(MAX(seq), 0) FROM audit"));
+  Query q(*this, st);
+  JV_ASSIGN_OR_RETURN(bool row, q.Step("read audit size"));
+  return row ? q.Int(0) : int64_t{0};
+}
+
+Status SqliteStore::ForEachAudit(int64_t from, int64_t to,
+                                 const std::function<Status(const AuditRow&)>& fn) {
+  std::vector<AuditRow> page;
+  while (from <= to) {
+    page.clear();
+    {
+      JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                          Prepare("SELECT seq, line, leaf_hash FROM audit "
+                                  "WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3"));
+      Query q(*this, st);
+      q.Bind(1, from).Bind(2, to).Bind(3, int64_t{kPageRows});
+      for (;;) {
+        JV_ASSIGN_OR_RETURN(bool row, q.Step("read audit entries"));
+        if (!row) break;
+        page.push_back(AuditRow{q.Int(0), q.Text(1), q.Blob(2)});
+      }
+    }
+    for (const AuditRow& r : page) JV_RETURN_IF_ERROR(fn(r));
+    if (page.size() < static_cast<size_t>(kPageRows)) break;
+    from = page.back().seq + 1;
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::LockAudit() {
+  // BEGIN IMMEDIATE already holds the database's single write lock.
+  if (!in_tx_) return FailedPreconditionError("store: LockAudit outside a transaction");
+  return Status::Ok();
+}
+
+Status SqliteStore::PutCheckpoint(const CheckpointRow& c) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("INSERT INTO checkpoints (tree_size, root_hash, message, "
+                              "signature, created_micros) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  Query q(*this, st);
+  q.Bind(1, c.tree_size).Bind(2, c.root_hash).Bind(3, c.message).Bind(4, c.signature);
+  q.Bind(5, c.created_micros);
+  return q.Run("write checkpoint");
+}
+
+Result<std::vector<CheckpointRow>> SqliteStore::ListCheckpoints() {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("SELECT tree_size, root_hash, message, signature, created_micros "
+                              "FROM checkpoints ORDER BY id"));
+  Query q(*this, st);
+  std::vector<CheckpointRow> out;
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("list checkpoints"));
+    if (!row) break;
+    out.push_back(CheckpointRow{q.Int(0), q.Blob(1), q.Blob(2), q.Blob(3), q.Int(4)});
+  }
+  return out;
+}
+
+// --- objects ---------------------------------------------------------------------------------
+
+Status SqliteStore::PutObject(const ObjectRow& o) {
+  JV_ASSIGN_OR_RETURN(
+      sqlite3_stmt * st,
+      Prepare("INSERT INTO objects (kind, id, subject_id, status, attrs_json, sealed, "
+              "created_micros, updated_micros) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+              "ON CONFLICT (kind, id) DO UPDATE SET subject_id = excluded.subject_id, "
+              "status = excluded.status, attrs_json = excluded.attrs_json, "
+              "sealed = excluded.sealed, created_micros = excluded.created_micros, "
+              "updated_micros = excluded.updated_micros"));
+  Query q(*this, st);
+  q.Bind(1, o.kind).Bind(2, o.id).Bind(3, o.subject_id).Bind(4, o.status);
+  q.Bind(5, o.attrs_json).Bind(6, o.sealed).Bind(7, o.created_micros);
+  q.Bind(8, o.updated_micros);
+  return q.Run("write object");
+}
+
+Result<ObjectRow> SqliteStore::GetObject(const std::string& kind, const std::string& id) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("SELECT subject_id, status, attrs_json, sealed, created_micros, "
+                              "updated_micros FROM objects WHERE kind = ?1 AND id = ?2"));
+  Query q(*this, st);
+  q.Bind(1, kind).Bind(2, id);
+  JV_ASSIGN_OR_RETURN(bool row, q.Step("read object"));
+  if (!row) return NotFoundError("store: no " + kind + " object with this id");
+  return ObjectRow{kind, id, q.Text(0), q.Text(1), q.Text(2), q.Blob(3), q.Int(4), q.Int(5)};
+}
+
+Result<std::vector<ObjectRow>> SqliteStore::ListObjects(const ObjectFilter& f) {
+  const char* sql;
+  if (f.subject_id.has_value() && f.status.has_value()) {
+    sql = "SELECT kind, id, subject_id, status, attrs_json, sealed, created_micros, "
+          "updated_micros FROM objects WHERE kind = ?1 AND subject_id = ?2 AND status = ?3 "
+          "ORDER BY id";
+  } else if (f.subject_id.has_value()) {
+    sql = "SELECT kind, id, subject_id, status, attrs_json, sealed, created_micros, "
+          "updated_micros FROM objects WHERE kind = ?1 AND subject_id = ?2 ORDER BY id";
+  } else if (f.status.has_value()) {
+    sql = "SELECT kind, id, subject_id, status, attrs_json, sealed, created_micros, "
+          "updated_micros FROM objects WHERE kind = ?1 AND status = ?3 ORDER BY id";
+  } else {
+    sql = "SELECT kind, id, subject_id, status, attrs_json, sealed, created_micros, "
+          "updated_micros FROM objects WHERE kind = ?1 ORDER BY id";
+  }
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare(sql));
+  Query q(*this, st);
+  q.Bind(1, f.kind);
+  if (f.subject_id.has_value()) q.Bind(2, *f.subject_id);
+  if (f.status.has_value()) q.Bind(3, *f.status);
+  std::vector<ObjectRow> out;
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("list objects"));
+    if (!row) break;
+    out.push_back(ObjectRow{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Blob(5),
+                            q.Int(6), q.Int(7)});
+  }
+  return out;
+}
+
+Status SqliteStore::DeleteObject(const std::string& kind, const std::string& id) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("DELETE FROM objects WHERE kind = ?1 AND id = ?2"));
+  Query q(*this, st);
+  q.Bind(1, kind).Bind(2, id);
+  JV_RETURN_IF_ERROR(q.Run("delete object"));
+  if (sqlite3_changes(db_) == 0) return NotFoundError("store: no " + kind + " object with this id");
+  return Status::Ok();
+}
+
+// --- maintenance -----------------------------------------------------------------------------
+
+Status SqliteStore::Compact() {
+  if (in_tx_) return FailedPreconditionError("store: Compact inside a transaction");
+  int log_frames = 0, checkpointed = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
+                                     &checkpointed);
+  if (rc != SQLITE_OK) return Error(rc, "checkpoint and truncate the WAL");
+  return Status::Ok();
+}
+
+}  // namespace jv::store

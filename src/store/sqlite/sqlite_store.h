@@ -1,0 +1,141 @@
+// SqliteStore: the Store (store.h) on one SQLite database file in WAL mode.
+//
+// Open() makes or opens the file, sets the pragmas (journal_mode=WAL, synchronous=NORMAL,
+// secure_delete=ON, foreign_keys=ON, temp_store=MEMORY, a busy timeout) and brings the
+// schema up to date (sqlite/sqlite_schema.h, migrations.h). A new file is created with mode
+// 0600; SQLite gives its -wal and -shm files the database file's mode.
+//
+// Ownership: the object owns its sqlite3 connection and the prepared statements it caches
+// (one per SQL text, prepared on first use, finalized in the destructor). Destroying it with
+// a transaction open rolls the transaction back.
+// Thread-safety: one thread at a time (the connection is opened SQLITE_OPEN_NOMUTEX). Open
+// one object per thread; several objects and processes may share the file. Readers never
+// block the writer; a second writer waits up to `busy_timeout_ms`, then gets kUnavailable.
+//
+// Compact() is PRAGMA wal_checkpoint(TRUNCATE): with secure_delete on, deleted content has
+// already been overwritten with zeros in the pages, and the checkpoint copies those pages
+// into vault.db and empties the -wal file, so the old bytes survive in neither file. (It
+// does not VACUUM; freed pages stay in the file, zeroed.)
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "src/store/migrations.h"
+#include "src/store/open_store.h"
+#include "src/store/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace jv::store {
+
+struct SqliteOptions {
+  // How long a writer waits for another connection's write lock before kUnavailable.
+  int busy_timeout_ms = 10000;
+  // Page cache per connection, in KiB.
+  int cache_kib = 64 * 1024;
+  // Schema steps to apply instead of SqliteMigrations(); for migration tests only.
+  std::span<const Migration> migrations_for_test;
+};
+
+class SqliteStore : public Store {
+ public:
+  // kCreate: creates `path` (mode 0600) if missing, else opens it; an empty file is given
+  //   the schema. kExisting: kNotFound if `path` does not exist or holds no vault schema.
+  // Both: kFailedPrecondition if the schema version is newer than this binary's, or if the
+  // file is another program's SQLite database; kDataLoss if it is not an SQLite database
+  // or is corrupt; kUnavailable if a migration cannot get the write lock in time.
+  // (Whether the database holds a vault, i.e. meta "vault_id", is OpenStore's business.)
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, OpenMode mode);
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, OpenMode mode,
+                                                   const SqliteOptions& options);
+
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // The schema version the database is at after Open().
+  int schema_version() const { return schema_version_; }
+  const std::string& path() const { return path_; }
+
+  std::string Backend() const override { return "sqlite"; }
+
+  Status Begin() override;
+  Status Commit() override;
+  Status Rollback() override;
+
+  Result<std::optional<std::string>> GetMeta(const std::string& key) override;
+  Status PutMeta(const std::string& key, const std::string& value) override;
+
+  Status PutKeySlot(const KeySlotRow& slot) override;
+  Result<std::vector<KeySlotRow>> ListKeySlots() override;
+  Status DeleteKeySlot(const std::string& id) override;
+
+  Status InsertSubject(const SubjectRow& s) override;
+  Result<SubjectRow> GetSubject(const std::string& id) override;
+  Status UpdateSubject(const SubjectRow& s) override;
+  Status ForEachSubject(const std::optional<std::string>& state,
+                        const std::function<Status(const SubjectRow&)>& fn) override;
+  Result<std::map<std::string, int64_t>> CountSubjectsByState() override;
+
+  Status PutDataKey(const DataKeyRow& k) override;
+  Result<DataKeyRow> GetDataKey(const std::string& subject_id,
+                                const std::string& key_class) override;
+  Result<std::vector<DataKeyRow>> ListDataKeys(const std::string& subject_id) override;
+  Status ForEachDataKey(const std::function<Status(const DataKeyRow&)>& fn) override;
+  Result<int64_t> DeleteDataKeys(const std::string& subject_id,
+                                 const std::optional<std::string>& key_class) override;
+
+  Result<int64_t> InsertRecord(const RecordRow& r) override;
+  Result<std::vector<RecordRow>> ListRecords(const std::string& subject_id) override;
+  Result<int64_t> DeleteRecords(const std::string& subject_id,
+                                const std::optional<std::string>& key_class) override;
+
+  Status PutIndex(const IndexRow& row) override;
+  Result<std::vector<std::string>> FindIndex(const std::string& kind, const Bytes& mac) override;
+  Result<int64_t> DeleteIndexes(const std::string& subject_id) override;
+
+  Status PutSource(const SourceRow& s) override;
+  Result<std::optional<SourceRow>> FindSourceByHash(const std::string& file_hash,
+                                                    const std::string& kind) override;
+  Result<std::vector<SourceRow>> ListSources() override;
+
+  Status AppendAudit(const AuditRow& row) override;
+  Result<int64_t> AuditSize() override;
+  Status ForEachAudit(int64_t from, int64_t to,
+                      const std::function<Status(const AuditRow&)>& fn) override;
+  Status LockAudit() override;
+  Status PutCheckpoint(const CheckpointRow& c) override;
+  Result<std::vector<CheckpointRow>> ListCheckpoints() override;
+
+  Status PutObject(const ObjectRow& o) override;
+  Result<ObjectRow> GetObject(const std::string& kind, const std::string& id) override;
+  Result<std::vector<ObjectRow>> ListObjects(const ObjectFilter& f) override;
+  Status DeleteObject(const std::string& kind, const std::string& id) override;
+
+  Status Compact() override;
+
+ private:
+  class Query;
+  class Migrator;
+
+  SqliteStore(sqlite3* db, std::string path);
+
+  Status Configure(const SqliteOptions& options);
+  // Returns the cached statement for `sql` (keyed by the literal's address).
+  Result<sqlite3_stmt*> Prepare(const char* sql);
+  Status ExecSimple(const char* sql, std::string_view what);
+  Status Error(int rc, std::string_view what) const;
+
+  sqlite3* db_;
+  std::string path_;
+  std::unordered_map<const char*, sqlite3_stmt*> stmts_;
+  bool in_tx_ = false;
+  int schema_version_ = 0;
+};
+
+}  // namespace jv::store

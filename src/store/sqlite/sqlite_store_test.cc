@@ -1,0 +1,484 @@
+// SqliteStore: the conformance suite on real files (WAL on disk, not :memory:), plus the
+// SQLite-specific properties: file modes, migrations, several connections on one file, and
+// deleted bytes being gone from vault.db and vault.db-wal after Compact().
+#include "src/store/sqlite/sqlite_store.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "src/common/random.h"
+#include "src/store/sqlite/sqlite_schema.h"
+#include "src/store/store_conformance_test.h"
+#include "src/store/testing/temp_dir.h"
+
+namespace jv::store {
+namespace {
+
+using ::jv::store::testing::TempDir;
+using ::testing::HasSubstr;
+
+Result<std::unique_ptr<Store>> Upcast(Result<std::unique_ptr<SqliteStore>> r) {
+  if (!r.ok()) return r.status();
+  return std::unique_ptr<Store>(std::move(r).value());
+}
+
+// The conformance factory: one temp directory per test, vault.db inside it.
+struct SqliteFactory {
+  TempDir dir;
+  bool Available(std::string*) { return true; }
+  Result<std::unique_ptr<Store>> Make() {
+    return Upcast(SqliteStore::Open(dir.File("vault.db"), OpenMode::kCreate));
+  }
+  Result<std::unique_ptr<Store>> Reopen() {
+    return Upcast(SqliteStore::Open(dir.File("vault.db"), OpenMode::kExisting));
+  }
+};
+
+}  // namespace
+
+namespace testing {
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, StoreConformanceTest, ::testing::Types<SqliteFactory>);
+}  // namespace testing
+
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool FileContains(const std::string& path, const Bytes& needle) {
+  if (!std::filesystem::exists(path)) return false;
+  std::string hay = ReadAll(path);
+  return hay.find(AsString(needle)) != std::string::npos;
+}
+
+// True if any of the database's files holds `needle`.
+bool DatabaseFilesContain(const std::string& db, const Bytes& needle) {
+  return FileContains(db, needle) || FileContains(db + "-wal", needle) ||
+         FileContains(db + "-shm", needle);
+}
+
+// Runs SQL on the file through a separate raw connection (to tamper or inspect).
+std::string RawQuery(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string out;
+  char* err = nullptr;
+  int rc = sqlite3_exec(
+      db, sql.c_str(),
+      [](void* o, int n, char** vals, char**) {
+        auto* s = static_cast<std::string*>(o);
+        for (int i = 0; i < n; ++i) {
+          if (!s->empty()) s->push_back('|');
+          s->append(vals[i] != nullptr ? vals[i] : "NULL");
+        }
+        return 0;
+      },
+      &out, &err);
+  if (rc != SQLITE_OK) out = std::string("error: ") + (err != nullptr ? err : "?");
+  sqlite3_free(err);
+  sqlite3_close(db);
+  return out;
+}
+
+SubjectRow Subject(const std::string& id) {
+  SubjectRow s;
+  s.id = id;
+  return s;
+}
+
+Bytes Concat(const Bytes& a, const Bytes& b, const Bytes& c) {
+  Bytes out = a;
+  out.insert(out.end(), b.begin(), b.end());
+  out.insert(out.end(), c.begin(), c.end());
+  return out;
+}
+
+#define ASSERT_OK(expr)                                               \
+  do {                                                                \
+    ::jv::Status st_ = ::jv::store::testing::StatusOf(expr);          \
+    ASSERT_TRUE(st_.ok()) << #expr << ": " << st_.ToString();         \
+  } while (0)
+
+// --- deletion is real ----------------------------------------------------------------------
+
+TEST(SqliteStoreTest, DeletedBytesAreGoneFromDatabaseFilesAfterCompact) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  auto opened = SqliteStore::Open(path, OpenMode::kCreate);
+  ASSERT_OK(opened);
+  std::unique_ptr<SqliteStore> store = std::move(opened).value();
+  Random& rnd = SystemRandom::Get();
+  // Fresh random 32-byte markers: they cannot occur in the files by chance.
+  const Bytes key_marker = rnd.RandomBytes(32);      // in a data key (shred)
+  const Bytes rotated_marker = rnd.RandomBytes(32);  // in a data key later replaced
+  const Bytes record_marker = rnd.RandomBytes(32);   // in a small record
+  const Bytes big_marker = rnd.RandomBytes(32);      // in a record on overflow pages
+  const Bytes index_marker = rnd.RandomBytes(32);    // a blind index mac
+  const Bytes object_marker = rnd.RandomBytes(32);   // a sealed object
+  const std::vector<Bytes> markers = {key_marker,   rotated_marker, record_marker,
+                                      big_marker,   index_marker,   object_marker};
+
+  ASSERT_OK(store->Begin());
+  for (int i = 0; i < 300; ++i) {  // neighbours on the same pages, which must survive
+    std::string id = "s_n" + std::to_string(i);
+    ASSERT_OK(store->InsertSubject(Subject(id)));
+    ASSERT_OK(store->PutDataKey({id, "profile", rnd.RandomBytes(60)}));
+    RecordRow r;
+    r.subject_id = id;
+    r.key_class = "profile";
+    r.ciphertext = rnd.RandomBytes(80);
+    ASSERT_OK(store->InsertRecord(r));
+    ASSERT_OK(store->PutIndex({"mobile", rnd.RandomBytes(32), id}));
+  }
+  ASSERT_OK(store->InsertSubject(Subject("s_gone")));
+  ASSERT_OK(store->InsertSubject(Subject("s_kept")));
+  ASSERT_OK(store->PutDataKey(
+      {"s_gone", "profile", Concat(Bytes(12, 1), key_marker, Bytes(16, 2))}));
+  ASSERT_OK(store->PutDataKey(
+      {"s_kept", "profile", Concat(Bytes(12, 1), rotated_marker, Bytes(16, 2))}));
+  RecordRow small;
+  small.subject_id = "s_gone";
+  small.key_class = "profile";
+  small.ciphertext = Concat(Bytes(5, 3), record_marker, Bytes(7, 4));
+  ASSERT_OK(store->InsertRecord(small));
+  RecordRow big = small;
+  big.key_class = "aml_10y";
+  big.ciphertext = Concat(rnd.RandomBytes(9000), big_marker, rnd.RandomBytes(3000));
+  ASSERT_OK(store->InsertRecord(big));
+  ASSERT_OK(store->PutIndex({"id_number", index_marker, "s_gone"}));
+  ObjectRow o;
+  o.kind = "request";
+  o.id = "r_1";
+  o.subject_id = "s_gone";
+  o.status = "open";
+  o.sealed = Concat(Bytes(3, 5), object_marker, Bytes(3, 6));
+  ASSERT_OK(store->PutObject(o));
+  ASSERT_OK(store->Commit());
+
+  // Control: the scan finds the markers while they are live, and they are in vault.db
+  // itself after a checkpoint.
+  ASSERT_OK(store->Compact());
+  for (const Bytes& m : markers) ASSERT_TRUE(FileContains(path, m));
+
+  // Shred s_gone, rotate s_kept's key.
+  ASSERT_OK(store->Begin());
+  auto n = store->DeleteDataKeys("s_gone", std::nullopt);
+  ASSERT_OK(n);
+  EXPECT_EQ(*n, 1);
+  n = store->DeleteRecords("s_gone", std::nullopt);
+  ASSERT_OK(n);
+  EXPECT_EQ(*n, 2);
+  n = store->DeleteIndexes("s_gone");
+  ASSERT_OK(n);
+  EXPECT_EQ(*n, 1);
+  ASSERT_OK(store->DeleteObject("request", "r_1"));
+  ASSERT_OK(store->PutDataKey({"s_kept", "profile", rnd.RandomBytes(60)}));
+  ASSERT_OK(store->Commit());
+
+  // Before Compact the old pages are still in vault.db (only the WAL has the zeroed
+  // versions): Compact is what the guarantee rests on.
+  EXPECT_TRUE(FileContains(path, key_marker));
+
+  ASSERT_OK(store->Compact());
+  for (size_t i = 0; i < markers.size(); ++i) {
+    EXPECT_FALSE(DatabaseFilesContain(path, markers[i])) << "marker " << i;
+  }
+  EXPECT_EQ(std::filesystem::file_size(path + "-wal"), 0u);
+  // Neighbours are intact.
+  auto k = store->GetDataKey("s_n17", "profile");
+  ASSERT_OK(k);
+  EXPECT_EQ(k->wrapped.size(), 60u);
+  auto recs = store->ListRecords("s_n299");
+  ASSERT_OK(recs);
+  EXPECT_EQ(recs->size(), 1u);
+
+  store.reset();  // closing must not bring anything back either
+  for (size_t i = 0; i < markers.size(); ++i) {
+    EXPECT_FALSE(DatabaseFilesContain(path, markers[i])) << "marker " << i << " after close";
+  }
+  EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
+}
+
+// --- files ----------------------------------------------------------------------------------
+
+TEST(SqliteStoreTest, DatabaseWalAndShmFilesAreOwnerOnly) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  mode_t old = ::umask(0);  // even a permissive umask must not widen the modes
+  auto store = SqliteStore::Open(path, OpenMode::kCreate);
+  ::umask(old);
+  ASSERT_OK(store);
+  ASSERT_OK((*store)->InsertSubject(Subject("s_1")));  // makes the -wal and -shm files
+  for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
+    struct stat sb;
+    ASSERT_EQ(::stat(f.c_str(), &sb), 0) << f;
+    EXPECT_EQ(sb.st_mode & 0777, 0600u) << f;
+  }
+}
+
+TEST(SqliteStoreTest, UsesWalAndSecureDelete) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  auto store = SqliteStore::Open(path, OpenMode::kCreate);
+  ASSERT_OK(store);
+  EXPECT_EQ((*store)->Backend(), "sqlite");
+  EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");  // persistent in the file
+  EXPECT_EQ(RawQuery(path, "PRAGMA application_id"), std::to_string(kSqliteApplicationId));
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(SqliteMigrations().size()));
+  EXPECT_EQ((*store)->schema_version(), static_cast<int>(SqliteMigrations().size()));
+}
+
+TEST(SqliteStoreTest, ExistingModeNeedsAFileWithAVaultSchema) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  auto missing = SqliteStore::Open(path, OpenMode::kExisting);
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "no vault database at " + path);
+  EXPECT_FALSE(std::filesystem::exists(path));  // nothing was created
+
+  { std::ofstream(path).flush(); }  // an empty file
+  auto empty = SqliteStore::Open(path, OpenMode::kExisting);
+  EXPECT_EQ(empty.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(std::filesystem::file_size(path), 0u);  // and it was not given a schema
+}
+
+TEST(SqliteStoreTest, NotAnSqliteFileIsDataLoss) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << std::string(4096, 'x');
+  }
+  for (OpenMode mode : {OpenMode::kCreate, OpenMode::kExisting}) {
+    auto r = SqliteStore::Open(path, mode);
+    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << r.status().ToString();
+  }
+}
+
+TEST(SqliteStoreTest, AnotherProgramsDatabaseIsRefused) {
+  TempDir dir;
+  const std::string path = dir.File("other.db");
+  EXPECT_EQ(RawQuery(path, "CREATE TABLE contacts (name TEXT)"), "");
+  auto r = SqliteStore::Open(path, OpenMode::kCreate);
+  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(r.status().message(), HasSubstr("another program"));
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_master"), "1");  // untouched
+}
+
+TEST(SqliteStoreTest, DirectoryPathIsInvalidArgument) {
+  TempDir dir;
+  auto r = SqliteStore::Open(dir.Path(), OpenMode::kCreate);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+// --- migrations -----------------------------------------------------------------------------
+
+// A test-only version 2 on top of the real version 1.
+constexpr char kTestV2[] =
+    "ALTER TABLE subjects ADD COLUMN test_flag INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE test_v2 (id INTEGER PRIMARY KEY) STRICT;";
+constexpr char kBrokenV2[] =
+    "CREATE TABLE test_half_done (id INTEGER PRIMARY KEY) STRICT;"
+    "INSERT INTO no_such_table VALUES (1);";
+
+TEST(SqliteStoreTest, OldVersionIsUpgradedInPlace) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  const Migration v1 = SqliteMigrations()[0];
+  const Migration v1_only[] = {v1};
+  const Migration v1_v2[] = {v1, {2, "test: add a column", kTestV2}};
+  {
+    SqliteOptions o;
+    o.migrations_for_test = v1_only;
+    auto old = SqliteStore::Open(path, OpenMode::kCreate, o);
+    ASSERT_OK(old);
+    EXPECT_EQ((*old)->schema_version(), 1);
+    ASSERT_OK((*old)->InsertSubject(Subject("s_1")));
+    ASSERT_OK((*old)->PutMeta("vault_id", "v_1"));
+  }
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  {
+    SqliteOptions o;
+    o.migrations_for_test = v1_v2;
+    auto upgraded = SqliteStore::Open(path, OpenMode::kExisting, o);
+    ASSERT_OK(upgraded);
+    EXPECT_EQ((*upgraded)->schema_version(), 2);
+    auto s = (*upgraded)->GetSubject("s_1");  // data kept
+    ASSERT_OK(s);
+    auto meta = (*upgraded)->GetMeta("schema_version");
+    ASSERT_OK(meta);
+    EXPECT_EQ(*meta, std::optional<std::string>("2"));
+  }
+  EXPECT_EQ(RawQuery(path, "SELECT id, test_flag FROM subjects"), "s_1|0");
+  {
+    SqliteOptions o;  // opening again at the same version is a no-op
+    o.migrations_for_test = v1_v2;
+    auto again = SqliteStore::Open(path, OpenMode::kExisting, o);
+    ASSERT_OK(again);
+    EXPECT_EQ((*again)->schema_version(), 2);
+  }
+  {
+    SqliteOptions o;  // the v1 binary refuses the v2 file
+    o.migrations_for_test = v1_only;
+    auto older_binary = SqliteStore::Open(path, OpenMode::kExisting, o);
+    EXPECT_EQ(older_binary.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(older_binary.status().message(),
+              "vault database schema version 2 is newer than this jadevault supports (1); "
+              "use the jadevault release that wrote it, or a newer one");
+  }
+}
+
+TEST(SqliteStoreTest, NewerSchemaThanThisBinaryIsRefused) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  { ASSERT_OK(SqliteStore::Open(path, OpenMode::kCreate)); }
+  EXPECT_EQ(RawQuery(path, "UPDATE meta SET value = '999' WHERE key = 'schema_version'"), "");
+  for (OpenMode mode : {OpenMode::kCreate, OpenMode::kExisting}) {
+    auto r = SqliteStore::Open(path, mode);
+    EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(r.status().message(),
+              "vault database schema version 999 is newer than this jadevault supports (" +
+                  std::to_string(SqliteMigrations().size()) +
+                  "); use the jadevault release that wrote it, or a newer one");
+  }
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "999");
+}
+
+TEST(SqliteStoreTest, GarbledSchemaVersionIsDataLoss) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  { ASSERT_OK(SqliteStore::Open(path, OpenMode::kCreate)); }
+  EXPECT_EQ(RawQuery(path, "UPDATE meta SET value = '1x' WHERE key = 'schema_version'"), "");
+  auto r = SqliteStore::Open(path, OpenMode::kExisting);
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+}
+
+TEST(SqliteStoreTest, FailingMigrationStepIsRolledBackWhole) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  const Migration v1 = SqliteMigrations()[0];
+  const Migration broken[] = {v1, {2, "test: broken step", kBrokenV2}};
+  SqliteOptions o;
+  o.migrations_for_test = broken;
+  auto r = SqliteStore::Open(path, OpenMode::kCreate, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInternal);
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("schema migration to version 2 (test: broken step)"));
+  // Step 1 committed, step 2 left nothing behind.
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_master WHERE name = 'test_half_done'"),
+            "0");
+  auto fine = SqliteStore::Open(path, OpenMode::kExisting);
+  ASSERT_OK(fine);
+  EXPECT_EQ((*fine)->schema_version(), 1);
+}
+
+// --- several connections on one file ---------------------------------------------------------
+
+TEST(SqliteStoreTest, TwoConnectionsSeeEachOthersCommittedWrites) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  auto a = SqliteStore::Open(path, OpenMode::kCreate);
+  ASSERT_OK(a);
+  auto b = SqliteStore::Open(path, OpenMode::kExisting);
+  ASSERT_OK(b);
+  ASSERT_OK((*a)->InsertSubject(Subject("s_a")));
+  ASSERT_OK((*b)->InsertSubject(Subject("s_b")));
+  ASSERT_OK((*b)->GetSubject("s_a"));
+  ASSERT_OK((*a)->GetSubject("s_b"));
+  ASSERT_OK((*a)->Begin());
+  ASSERT_OK((*a)->PutMeta("k", "1"));
+  ASSERT_OK((*a)->Commit());
+  auto v = (*b)->GetMeta("k");
+  ASSERT_OK(v);
+  EXPECT_EQ(*v, std::optional<std::string>("1"));
+}
+
+TEST(SqliteStoreTest, SecondWriterFailsCleanlyWhileFirstHoldsTheLock) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  auto a = SqliteStore::Open(path, OpenMode::kCreate);
+  ASSERT_OK(a);
+  SqliteOptions quick;
+  quick.busy_timeout_ms = 100;
+  auto b = SqliteStore::Open(path, OpenMode::kExisting, quick);
+  ASSERT_OK(b);
+
+  ASSERT_OK((*a)->Begin());
+  ASSERT_OK((*a)->InsertSubject(Subject("s_a")));
+  Status st = (*b)->Begin();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_EQ((*b)->Rollback().code(), StatusCode::kFailedPrecondition);  // no tx was opened
+  EXPECT_EQ((*b)->InsertSubject(Subject("s_b")).code(), StatusCode::kUnavailable);
+  EXPECT_EQ((*b)->AppendAudit({1, "{}", Bytes(32, 0)}).code(), StatusCode::kUnavailable);
+  // Readers are not blocked, and see only committed data.
+  EXPECT_EQ((*b)->GetSubject("s_a").status().code(), StatusCode::kNotFound);
+  ASSERT_OK((*a)->Commit());
+
+  ASSERT_OK((*b)->Begin());
+  ASSERT_OK((*b)->InsertSubject(Subject("s_b")));
+  ASSERT_OK((*b)->Commit());
+  ASSERT_OK((*b)->GetSubject("s_a"));
+  ASSERT_OK((*a)->GetSubject("s_b"));
+  EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
+}
+
+TEST(SqliteStoreTest, SecondWriterWaitsForTheFirstWithinTheBusyTimeout) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  auto a = SqliteStore::Open(path, OpenMode::kCreate);
+  ASSERT_OK(a);
+  SqliteOptions patient;
+  patient.busy_timeout_ms = 10000;
+  auto b = SqliteStore::Open(path, OpenMode::kExisting, patient);
+  ASSERT_OK(b);
+
+  ASSERT_OK((*a)->Begin());
+  ASSERT_OK((*a)->InsertSubject(Subject("s_a")));
+  Store* first = a->get();
+  Status commit_status;
+  std::thread committer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    commit_status = first->Commit();  // `a` is used by this thread only from here on
+  });
+  Status begin_status = (*b)->Begin();  // blocks until the commit
+  committer.join();
+  ASSERT_OK(commit_status);
+  ASSERT_OK(begin_status);
+  ASSERT_OK((*b)->GetSubject("s_a"));
+  ASSERT_OK((*b)->Commit());
+}
+
+TEST(SqliteStoreTest, CompactWaitsForAnotherWriterThenReportsUnavailable) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  SqliteOptions quick;
+  quick.busy_timeout_ms = 100;
+  auto a = SqliteStore::Open(path, OpenMode::kCreate, quick);
+  ASSERT_OK(a);
+  auto b = SqliteStore::Open(path, OpenMode::kExisting);
+  ASSERT_OK(b);
+  ASSERT_OK((*b)->Begin());
+  ASSERT_OK((*b)->InsertSubject(Subject("s_b")));
+  EXPECT_EQ((*a)->Compact().code(), StatusCode::kUnavailable);
+  ASSERT_OK((*b)->Commit());
+  ASSERT_OK((*a)->Compact());
+}
+
+}  // namespace
+}  // namespace jv::store

@@ -1,0 +1,902 @@
+// The Store conformance suite: one set of tests of the contract in store.h, run against
+// every backend (keepassxc's TestKeePass2Format pattern, written as a gtest
+// type-parameterized suite so it can live in a header and be instantiated per backend).
+//
+// A backend instantiates it with a factory type F, default-constructed once per test and
+// destroyed after every store it made:
+//   bool F::Available(std::string* why);             // false: the test is skipped (why)
+//   Result<std::unique_ptr<Store>> F::Make();         // a fresh, empty, migrated store
+//   Result<std::unique_ptr<Store>> F::Reopen();       // another connection to that database
+//
+// SQLite (src/store/sqlite/sqlite_store_test.cc):
+//   INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, StoreConformanceTest,
+//                                  ::testing::Types<SqliteFactory>);
+// PostgreSQL, later, is one short file src/store/postgres/pg_store_test.cc:
+//   struct PgFactory {
+//     std::string url, schema;
+//     bool Available(std::string* why) {
+//       const char* u = std::getenv("JV_TEST_PG_URL");  // e.g. postgresql://localhost/jvtest
+//       if (u == nullptr) { *why = "JV_TEST_PG_URL is not set"; return false; }
+//       url = u; return true;
+//     }
+//     // A private schema per test, so tests never see each other's rows:
+//     Result<std::unique_ptr<Store>> Make() {
+//       schema = NewId(SystemRandom::Get(), "jvt_");
+//       return PostgresStore::Open(url, OpenMode::kCreate, {.schema = schema});
+//     }
+//     Result<std::unique_ptr<Store>> Reopen() {
+//       return PostgresStore::Open(url, OpenMode::kExisting, {.schema = schema});
+//     }
+//     ~PgFactory() { /* DROP SCHEMA <schema> CASCADE */ }
+//   };
+//   INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, StoreConformanceTest,
+//                                  ::testing::Types<PgFactory>);
+//
+// Backend-specific properties (file modes, migrations from old files, "deleted bytes are
+// gone from the files after Compact") are tested next to each backend, not here.
+// All data here is synthetic.
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "src/common/bytes.h"
+#include "src/common/result.h"
+#include "src/common/status.h"
+#include "src/store/store.h"
+
+namespace jv::store::testing {
+
+inline Status StatusOf(const Status& s) { return s; }
+template <typename T>
+Status StatusOf(const Result<T>& r) {
+  return r.status();
+}
+
+#define JV_CT_CONCAT_INNER_(a, b) a##b
+#define JV_CT_CONCAT_(a, b) JV_CT_CONCAT_INNER_(a, b)
+// ASSERT that a Status or Result is OK.
+#define JV_CT_ASSERT_OK(expr)                                             \
+  do {                                                                    \
+    ::jv::Status jv_ct_st_ = ::jv::store::testing::StatusOf(expr);        \
+    ASSERT_TRUE(jv_ct_st_.ok()) << #expr << ": " << jv_ct_st_.ToString(); \
+  } while (0)
+// ASSERT that a Result is OK and move its value into lhs (may be a declaration).
+#define JV_CT_ASSIGN(lhs, expr) JV_CT_ASSIGN_IMPL_(JV_CT_CONCAT_(jv_ct_r_, __LINE__), lhs, expr)
+#define JV_CT_ASSIGN_IMPL_(tmp, lhs, expr)                              \
+  auto tmp = (expr);                                                    \
+  ASSERT_TRUE(tmp.ok()) << #expr << ": " << tmp.status().ToString();    \
+  lhs = std::move(tmp).value()
+// EXPECT a Status or Result to fail with `code`.
+#define JV_CT_EXPECT_CODE(expr, want_code)                                     \
+  do {                                                                         \
+    ::jv::Status jv_ct_st_ = ::jv::store::testing::StatusOf(expr);             \
+    EXPECT_EQ(jv_ct_st_.code(), (want_code)) << #expr << ": " << jv_ct_st_.ToString(); \
+  } while (0)
+
+template <typename Factory>
+class StoreConformanceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!factory_.Available(&why)) GTEST_SKIP() << why;
+    auto made = factory_.Make();
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    store_ = std::move(made).value();
+  }
+  void TearDown() override { store_.reset(); }
+
+  Store& s() { return *store_; }
+  Result<std::unique_ptr<Store>> Reopen() { return factory_.Reopen(); }
+
+  static SubjectRow Subject(const std::string& id, const std::string& state = "active") {
+    SubjectRow row;
+    row.id = id;
+    row.state = state;
+    row.attrs_json = R"({"store":"S01","region":"440300"})";
+    row.created_micros = 1000;
+    row.updated_micros = 2000;
+    return row;
+  }
+  void AddSubject(const std::string& id, const std::string& state = "active") {
+    JV_CT_ASSERT_OK(s().InsertSubject(Subject(id, state)));
+  }
+  static RecordRow Record(const std::string& subject, const std::string& key_class,
+                          Bytes ciphertext) {
+    RecordRow r;
+    r.subject_id = subject;
+    r.key_class = key_class;
+    r.source_id = "src_a";
+    r.row_no = 7;
+    r.fields = "name,mobile";
+    r.ciphertext = std::move(ciphertext);
+    r.created_micros = 5000;
+    return r;
+  }
+  static ObjectRow Object(const std::string& kind, const std::string& id,
+                          const std::string& subject, const std::string& status) {
+    ObjectRow o;
+    o.kind = kind;
+    o.id = id;
+    o.subject_id = subject;
+    o.status = status;
+    o.attrs_json = R"({"channel":"sms"})";
+    o.sealed = Bytes{0x00, 0x01, 0xFE, 0xFF};
+    o.created_micros = 10;
+    o.updated_micros = 20;
+    return o;
+  }
+  static AuditRow Audit(int64_t seq) {
+    return AuditRow{seq, "{\"seq\":" + std::to_string(seq) + ",\"action\":\"导入\"}",
+                    Bytes(32, static_cast<uint8_t>(seq))};
+  }
+  std::vector<std::string> SubjectIds(const std::optional<std::string>& state) {
+    std::vector<std::string> ids;
+    Status st = s().ForEachSubject(state, [&](const SubjectRow& r) {
+      ids.push_back(r.id);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return ids;
+  }
+  std::vector<int64_t> AuditSeqs(int64_t from, int64_t to) {
+    std::vector<int64_t> seqs;
+    Status st = s().ForEachAudit(from, to, [&](const AuditRow& r) {
+      seqs.push_back(r.seq);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return seqs;
+  }
+
+  Factory factory_;  // declared first: destroyed after the stores
+  std::unique_ptr<Store> store_;
+};
+
+TYPED_TEST_SUITE_P(StoreConformanceTest);
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+// --- basics and meta ---------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, BackendIsNamed) {
+  std::string b = this->s().Backend();
+  EXPECT_TRUE(b == "sqlite" || b == "postgresql") << b;
+}
+
+TYPED_TEST_P(StoreConformanceTest, MetaRoundTripAndOverwrite) {
+  Store& s = this->s();
+  JV_CT_ASSIGN(auto missing, s.GetMeta("case_type"));
+  EXPECT_FALSE(missing.has_value());
+  JV_CT_ASSERT_OK(s.PutMeta("case_type", "transfer"));
+  JV_CT_ASSERT_OK(s.PutMeta("suite", "gm"));
+  JV_CT_ASSERT_OK(s.PutMeta("empty", ""));
+  JV_CT_ASSERT_OK(s.PutMeta("case_type", "liquidation"));
+  JV_CT_ASSIGN(auto v, s.GetMeta("case_type"));
+  EXPECT_EQ(v, std::optional<std::string>("liquidation"));
+  JV_CT_ASSIGN(auto e, s.GetMeta("empty"));
+  EXPECT_EQ(e, std::optional<std::string>(""));
+  JV_CT_ASSIGN(auto g, s.GetMeta("suite"));
+  EXPECT_EQ(g, std::optional<std::string>("gm"));
+}
+
+TYPED_TEST_P(StoreConformanceTest, WritesOutsideTransactionAreVisibleToAnotherConnection) {
+  JV_CT_ASSERT_OK(this->s().PutMeta("vault_id", "v_test"));
+  this->AddSubject("s_1");
+  JV_CT_ASSIGN(auto other, this->Reopen());
+  JV_CT_ASSIGN(auto v, other->GetMeta("vault_id"));
+  EXPECT_EQ(v, std::optional<std::string>("v_test"));
+  JV_CT_ASSIGN(SubjectRow got, other->GetSubject("s_1"));
+  EXPECT_EQ(got.state, "active");
+}
+
+// --- key slots ---------------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, KeySlotsPutListReplaceDelete) {
+  Store& s = this->s();
+  JV_CT_ASSIGN(auto none, s.ListKeySlots());
+  EXPECT_THAT(none, IsEmpty());
+  KeySlotRow a{"ks_b", "passphrase", R"({"kdf":"scrypt","n":32768})", Bytes{0, 1, 2, 0}, 200};
+  KeySlotRow b{"ks_a", "keyfile", "{}", Bytes(60, 0xAB), 100};
+  JV_CT_ASSERT_OK(s.PutKeySlot(a));
+  JV_CT_ASSERT_OK(s.PutKeySlot(b));
+  JV_CT_ASSIGN(auto slots, s.ListKeySlots());
+  ASSERT_EQ(slots.size(), 2u);
+  EXPECT_EQ(slots[0].id, "ks_a");  // by created_micros
+  EXPECT_EQ(slots[1].id, "ks_b");
+  EXPECT_EQ(slots[1].kind, "passphrase");
+  EXPECT_EQ(slots[1].params_json, a.params_json);
+  EXPECT_EQ(slots[1].wrapped, a.wrapped);
+  EXPECT_EQ(slots[1].created_micros, 200);
+
+  a.wrapped = Bytes{9, 9, 9};
+  a.params_json = R"({"kdf":"scrypt","n":65536})";
+  JV_CT_ASSERT_OK(s.PutKeySlot(a));  // replace by id
+  JV_CT_ASSIGN(slots, s.ListKeySlots());
+  ASSERT_EQ(slots.size(), 2u);
+  EXPECT_EQ(slots[1].wrapped, (Bytes{9, 9, 9}));
+  EXPECT_EQ(slots[1].params_json, a.params_json);
+
+  JV_CT_ASSERT_OK(s.DeleteKeySlot("ks_a"));
+  JV_CT_EXPECT_CODE(s.DeleteKeySlot("ks_a"), StatusCode::kNotFound);
+  JV_CT_EXPECT_CODE(s.DeleteKeySlot("ks_never"), StatusCode::kNotFound);
+  JV_CT_ASSIGN(slots, s.ListKeySlots());
+  ASSERT_EQ(slots.size(), 1u);
+  EXPECT_EQ(slots[0].id, "ks_b");
+}
+
+// --- subjects ----------------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, SubjectInsertGetRoundTrip) {
+  Store& s = this->s();
+  SubjectRow in = this->Subject("s_abc", "notified");
+  JV_CT_ASSERT_OK(s.InsertSubject(in));
+  JV_CT_ASSIGN(SubjectRow out, s.GetSubject("s_abc"));
+  EXPECT_EQ(out.id, in.id);
+  EXPECT_EQ(out.state, "notified");
+  EXPECT_EQ(out.attrs_json, in.attrs_json);
+  EXPECT_EQ(out.created_micros, 1000);
+  EXPECT_EQ(out.updated_micros, 2000);
+}
+
+TYPED_TEST_P(StoreConformanceTest, SubjectDuplicateIdIsAlreadyExistsAndKeepsOriginal) {
+  Store& s = this->s();
+  this->AddSubject("s_dup", "active");
+  SubjectRow again = this->Subject("s_dup", "objected");
+  JV_CT_EXPECT_CODE(s.InsertSubject(again), StatusCode::kAlreadyExists);
+  JV_CT_ASSIGN(SubjectRow out, s.GetSubject("s_dup"));
+  EXPECT_EQ(out.state, "active");
+}
+
+TYPED_TEST_P(StoreConformanceTest, SubjectMissingIsNotFound) {
+  Store& s = this->s();
+  JV_CT_EXPECT_CODE(s.GetSubject("s_none"), StatusCode::kNotFound);
+  JV_CT_EXPECT_CODE(s.UpdateSubject(this->Subject("s_none")), StatusCode::kNotFound);
+  JV_CT_ASSIGN(auto counts, s.CountSubjectsByState());
+  EXPECT_THAT(counts, IsEmpty());  // a failed update inserts nothing
+}
+
+TYPED_TEST_P(StoreConformanceTest, SubjectUpdateChangesStateAndAttrs) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  this->AddSubject("s_2");
+  SubjectRow u = this->Subject("s_1", "restricted");
+  u.attrs_json = R"({"minor":true})";
+  u.updated_micros = 9999;
+  JV_CT_ASSERT_OK(s.UpdateSubject(u));
+  JV_CT_ASSIGN(SubjectRow out, s.GetSubject("s_1"));
+  EXPECT_EQ(out.state, "restricted");
+  EXPECT_EQ(out.attrs_json, R"({"minor":true})");
+  EXPECT_EQ(out.updated_micros, 9999);
+  JV_CT_ASSIGN(SubjectRow other, s.GetSubject("s_2"));
+  EXPECT_EQ(other.state, "active");  // only the named row changed
+}
+
+TYPED_TEST_P(StoreConformanceTest, ForEachSubjectVisitsInBytewiseIdOrder) {
+  // Upper case sorts before lower case in byte order; "s_a" before "s_aa".
+  for (const char* id : {"s_b", "s_aa", "s_Z", "s_a", "s_0", "s_c"}) this->AddSubject(id);
+  EXPECT_THAT(this->SubjectIds(std::nullopt),
+              ElementsAre("s_0", "s_Z", "s_a", "s_aa", "s_b", "s_c"));
+}
+
+TYPED_TEST_P(StoreConformanceTest, ForEachSubjectFiltersByState) {
+  this->AddSubject("s_4", "objected");
+  this->AddSubject("s_1", "active");
+  this->AddSubject("s_3", "objected");
+  this->AddSubject("s_2", "shredded");
+  EXPECT_THAT(this->SubjectIds(std::string("objected")), ElementsAre("s_3", "s_4"));
+  EXPECT_THAT(this->SubjectIds(std::string("shredded")), ElementsAre("s_2"));
+  EXPECT_THAT(this->SubjectIds(std::string("consented")), IsEmpty());
+}
+
+TYPED_TEST_P(StoreConformanceTest, ForEachSubjectStopsEarlyWithCallbackStatus) {
+  for (const char* id : {"s_1", "s_2", "s_3", "s_4"}) this->AddSubject(id);
+  std::vector<std::string> seen;
+  Status st = this->s().ForEachSubject(std::nullopt, [&](const SubjectRow& r) {
+    seen.push_back(r.id);
+    if (r.id == "s_2") return InvalidArgumentError("stop here");
+    return Status::Ok();
+  });
+  EXPECT_EQ(st, InvalidArgumentError("stop here"));
+  EXPECT_THAT(seen, ElementsAre("s_1", "s_2"));
+}
+
+TYPED_TEST_P(StoreConformanceTest, ForEachSubjectPagesThroughManyAndAllowsWritesInCallback) {
+  Store& s = this->s();
+  constexpr int kCount = 1300;  // more than one page in any reasonable implementation
+  JV_CT_ASSERT_OK(s.Begin());
+  for (int i = kCount - 1; i >= 0; --i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "s_%05d", i);
+    JV_CT_ASSERT_OK(s.InsertSubject(this->Subject(id)));
+  }
+  JV_CT_ASSERT_OK(s.Commit());
+  int visited = 0;
+  std::string last;
+  JV_CT_ASSERT_OK(s.ForEachSubject(std::string("active"), [&](const SubjectRow& r) {
+    EXPECT_LT(last, r.id);
+    last = r.id;
+    ++visited;
+    SubjectRow u = r;
+    u.state = "notified";  // moves the row out of the filter while iterating
+    return s.UpdateSubject(u);
+  }));
+  EXPECT_EQ(visited, kCount);
+  JV_CT_ASSIGN(auto counts, s.CountSubjectsByState());
+  EXPECT_EQ(counts, (std::map<std::string, int64_t>{{"notified", kCount}}));
+}
+
+TYPED_TEST_P(StoreConformanceTest, CountSubjectsByState) {
+  Store& s = this->s();
+  JV_CT_ASSIGN(auto empty, s.CountSubjectsByState());
+  EXPECT_THAT(empty, IsEmpty());
+  this->AddSubject("s_1", "active");
+  this->AddSubject("s_2", "active");
+  this->AddSubject("s_3", "shredded");
+  JV_CT_ASSIGN(auto counts, s.CountSubjectsByState());
+  EXPECT_EQ(counts, (std::map<std::string, int64_t>{{"active", 2}, {"shredded", 1}}));
+}
+
+// --- data keys ---------------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, DataKeyPutGetReplace) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  JV_CT_EXPECT_CODE(s.GetDataKey("s_1", "profile"), StatusCode::kNotFound);
+  JV_CT_ASSERT_OK(s.PutDataKey({"s_1", "profile", Bytes{0, 1, 2, 3, 0}}));
+  JV_CT_ASSIGN(DataKeyRow k, s.GetDataKey("s_1", "profile"));
+  EXPECT_EQ(k.subject_id, "s_1");
+  EXPECT_EQ(k.key_class, "profile");
+  EXPECT_EQ(k.wrapped, (Bytes{0, 1, 2, 3, 0}));
+  JV_CT_ASSERT_OK(s.PutDataKey({"s_1", "profile", Bytes{7}}));  // replace (rotation)
+  JV_CT_ASSIGN(k, s.GetDataKey("s_1", "profile"));
+  EXPECT_EQ(k.wrapped, Bytes{7});
+  JV_CT_EXPECT_CODE(s.GetDataKey("s_1", "aml_10y"), StatusCode::kNotFound);
+  JV_CT_EXPECT_CODE(s.GetDataKey("s_2", "profile"), StatusCode::kNotFound);
+}
+
+TYPED_TEST_P(StoreConformanceTest, DataKeyListAndForEachOrder) {
+  Store& s = this->s();
+  this->AddSubject("s_b");
+  this->AddSubject("s_a");
+  JV_CT_ASSERT_OK(s.PutDataKey({"s_b", "profile", Bytes{1}}));
+  JV_CT_ASSERT_OK(s.PutDataKey({"s_b", "aml_10y", Bytes{2}}));
+  JV_CT_ASSERT_OK(s.PutDataKey({"s_a", "prepaid_5y", Bytes{3}}));
+  JV_CT_ASSIGN(auto list, s.ListDataKeys("s_b"));
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].key_class, "aml_10y");
+  EXPECT_EQ(list[0].wrapped, Bytes{2});
+  EXPECT_EQ(list[1].key_class, "profile");
+  JV_CT_ASSIGN(auto none, s.ListDataKeys("s_none"));
+  EXPECT_THAT(none, IsEmpty());
+
+  std::vector<std::string> seen;
+  JV_CT_ASSERT_OK(s.ForEachDataKey([&](const DataKeyRow& k) {
+    seen.push_back(k.subject_id + "/" + k.key_class);
+    return Status::Ok();
+  }));
+  EXPECT_THAT(seen, ElementsAre("s_a/prepaid_5y", "s_b/aml_10y", "s_b/profile"));
+
+  seen.clear();
+  Status st = s.ForEachDataKey([&](const DataKeyRow& k) {
+    seen.push_back(k.key_class);
+    return FailedPreconditionError("enough");
+  });
+  EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(seen, ElementsAre("prepaid_5y"));
+}
+
+TYPED_TEST_P(StoreConformanceTest, ForEachDataKeyPagesThroughMany) {
+  Store& s = this->s();
+  constexpr int kSubjects = 700;  // x2 classes: several pages
+  JV_CT_ASSERT_OK(s.Begin());
+  for (int i = 0; i < kSubjects; ++i) {
+    std::string id = "s_" + std::to_string(100000 + i);
+    JV_CT_ASSERT_OK(s.InsertSubject(this->Subject(id)));
+    JV_CT_ASSERT_OK(s.PutDataKey({id, "profile", Bytes{1}}));
+    JV_CT_ASSERT_OK(s.PutDataKey({id, "aml_10y", Bytes{2}}));
+  }
+  JV_CT_ASSERT_OK(s.Commit());
+  int n = 0;
+  std::pair<std::string, std::string> last;
+  JV_CT_ASSERT_OK(s.ForEachDataKey([&](const DataKeyRow& k) {
+    auto cur = std::make_pair(k.subject_id, k.key_class);
+    EXPECT_LT(last, cur);
+    last = cur;
+    ++n;
+    return Status::Ok();
+  }));
+  EXPECT_EQ(n, 2 * kSubjects);
+}
+
+TYPED_TEST_P(StoreConformanceTest, DeleteDataKeysOneClassOrAll) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  this->AddSubject("s_2");
+  for (const char* c : {"profile", "aml_10y", "accounting_30y"}) {
+    JV_CT_ASSERT_OK(s.PutDataKey({"s_1", c, Bytes{1}}));
+    JV_CT_ASSERT_OK(s.PutDataKey({"s_2", c, Bytes{2}}));
+  }
+  JV_CT_ASSIGN(int64_t n, s.DeleteDataKeys("s_1", std::string("profile")));
+  EXPECT_EQ(n, 1);
+  JV_CT_EXPECT_CODE(s.GetDataKey("s_1", "profile"), StatusCode::kNotFound);
+  JV_CT_ASSERT_OK(s.GetDataKey("s_1", "aml_10y"));
+  JV_CT_ASSIGN(n, s.DeleteDataKeys("s_1", std::string("profile")));
+  EXPECT_EQ(n, 0);
+  JV_CT_ASSIGN(n, s.DeleteDataKeys("s_1", std::nullopt));
+  EXPECT_EQ(n, 2);
+  JV_CT_ASSIGN(auto left, s.ListDataKeys("s_1"));
+  EXPECT_THAT(left, IsEmpty());
+  JV_CT_ASSIGN(auto other, s.ListDataKeys("s_2"));
+  EXPECT_EQ(other.size(), 3u);  // another subject's keys are untouched
+}
+
+TYPED_TEST_P(StoreConformanceTest, RowsForUnknownSubjectAreRefused) {
+  Store& s = this->s();
+  JV_CT_EXPECT_CODE(s.PutDataKey({"s_ghost", "profile", Bytes{1}}),
+                    StatusCode::kFailedPrecondition);
+  JV_CT_EXPECT_CODE(s.InsertRecord(this->Record("s_ghost", "profile", Bytes{1})),
+                    StatusCode::kFailedPrecondition);
+  JV_CT_EXPECT_CODE(s.PutIndex({"mobile", Bytes{1, 2}, "s_ghost"}),
+                    StatusCode::kFailedPrecondition);
+  JV_CT_ASSIGN(auto keys, s.ListDataKeys("s_ghost"));
+  EXPECT_THAT(keys, IsEmpty());
+  JV_CT_ASSIGN(auto found, s.FindIndex("mobile", Bytes{1, 2}));
+  EXPECT_THAT(found, IsEmpty());
+}
+
+// --- records -----------------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, RecordsListOldestFirstWithEveryColumn) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  this->AddSubject("s_2");
+  RecordRow r1 = this->Record("s_1", "profile", Bytes{0, 0, 1});
+  RecordRow r2 = this->Record("s_2", "profile", Bytes{2});
+  RecordRow r3 = this->Record("s_1", "aml_10y", Bytes{});
+  r3.source_id = "";  // entered by hand
+  r3.row_no = 0;
+  r3.fields = "bank_card";
+  JV_CT_ASSIGN(int64_t id1, s.InsertRecord(r1));
+  JV_CT_ASSIGN(int64_t id2, s.InsertRecord(r2));
+  JV_CT_ASSIGN(int64_t id3, s.InsertRecord(r3));
+  EXPECT_LT(id1, id2);
+  EXPECT_LT(id2, id3);
+  JV_CT_ASSIGN(auto list, s.ListRecords("s_1"));
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].id, id1);
+  EXPECT_EQ(list[0].subject_id, "s_1");
+  EXPECT_EQ(list[0].key_class, "profile");
+  EXPECT_EQ(list[0].source_id, "src_a");
+  EXPECT_EQ(list[0].row_no, 7);
+  EXPECT_EQ(list[0].fields, "name,mobile");
+  EXPECT_EQ(list[0].ciphertext, (Bytes{0, 0, 1}));
+  EXPECT_EQ(list[0].created_micros, 5000);
+  EXPECT_EQ(list[1].id, id3);
+  EXPECT_EQ(list[1].source_id, "");
+  EXPECT_EQ(list[1].row_no, 0);
+  EXPECT_EQ(list[1].fields, "bank_card");
+  EXPECT_TRUE(list[1].ciphertext.empty());
+  JV_CT_ASSIGN(auto none, s.ListRecords("s_none"));
+  EXPECT_THAT(none, IsEmpty());
+}
+
+TYPED_TEST_P(StoreConformanceTest, DeleteRecordsByClassOrAllAndIdsAreNotReused) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  this->AddSubject("s_2");
+  JV_CT_ASSERT_OK(s.InsertRecord(this->Record("s_1", "profile", Bytes{1})));
+  JV_CT_ASSERT_OK(s.InsertRecord(this->Record("s_1", "aml_10y", Bytes{2})));
+  JV_CT_ASSERT_OK(s.InsertRecord(this->Record("s_1", "profile", Bytes{3})));
+  JV_CT_ASSIGN(int64_t keep, s.InsertRecord(this->Record("s_2", "profile", Bytes{4})));
+  JV_CT_ASSIGN(int64_t newest, s.InsertRecord(this->Record("s_1", "profile", Bytes{5})));
+
+  JV_CT_ASSIGN(int64_t n, s.DeleteRecords("s_1", std::string("profile")));
+  EXPECT_EQ(n, 3);
+  JV_CT_ASSIGN(auto left, s.ListRecords("s_1"));
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].key_class, "aml_10y");
+  JV_CT_ASSIGN(n, s.DeleteRecords("s_1", std::nullopt));
+  EXPECT_EQ(n, 1);
+  JV_CT_ASSIGN(n, s.DeleteRecords("s_1", std::nullopt));
+  EXPECT_EQ(n, 0);
+  JV_CT_ASSIGN(auto other, s.ListRecords("s_2"));
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].id, keep);
+
+  JV_CT_ASSIGN(int64_t after, s.InsertRecord(this->Record("s_1", "profile", Bytes{6})));
+  EXPECT_GT(after, newest);  // the deleted newest id is not handed out again
+}
+
+// --- blind indexes -----------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, IndexFindsInInsertionOrderAndIgnoresDuplicates) {
+  Store& s = this->s();
+  for (const char* id : {"s_1", "s_2", "s_3"}) this->AddSubject(id);
+  const Bytes mac{0xDE, 0x00, 0xAD};
+  JV_CT_ASSERT_OK(s.PutIndex({"mobile", mac, "s_3"}));
+  JV_CT_ASSERT_OK(s.PutIndex({"mobile", mac, "s_1"}));
+  JV_CT_ASSERT_OK(s.PutIndex({"mobile", mac, "s_3"}));  // duplicate: ignored, no error
+  JV_CT_ASSERT_OK(s.PutIndex({"name", mac, "s_2"}));    // same mac, other kind
+  JV_CT_ASSERT_OK(s.PutIndex({"mobile", Bytes{0xDE, 0x00}, "s_2"}));  // a prefix of mac
+  JV_CT_ASSIGN(auto found, s.FindIndex("mobile", mac));
+  EXPECT_THAT(found, ElementsAre("s_3", "s_1"));
+  JV_CT_ASSIGN(found, s.FindIndex("name", mac));
+  EXPECT_THAT(found, ElementsAre("s_2"));
+  JV_CT_ASSIGN(found, s.FindIndex("email", mac));
+  EXPECT_THAT(found, IsEmpty());
+  JV_CT_ASSIGN(found, s.FindIndex("mobile", Bytes{0xDE, 0x00, 0xAD, 0x00}));
+  EXPECT_THAT(found, IsEmpty());
+}
+
+TYPED_TEST_P(StoreConformanceTest, DeleteIndexesRemovesOnlyThatSubject) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  this->AddSubject("s_2");
+  JV_CT_ASSERT_OK(s.PutIndex({"mobile", Bytes{1}, "s_1"}));
+  JV_CT_ASSERT_OK(s.PutIndex({"id_number", Bytes{2}, "s_1"}));
+  JV_CT_ASSERT_OK(s.PutIndex({"mobile", Bytes{1}, "s_2"}));
+  JV_CT_ASSIGN(int64_t n, s.DeleteIndexes("s_1"));
+  EXPECT_EQ(n, 2);
+  JV_CT_ASSIGN(auto found, s.FindIndex("mobile", Bytes{1}));
+  EXPECT_THAT(found, ElementsAre("s_2"));
+  JV_CT_ASSIGN(found, s.FindIndex("id_number", Bytes{2}));
+  EXPECT_THAT(found, IsEmpty());
+  JV_CT_ASSIGN(n, s.DeleteIndexes("s_1"));
+  EXPECT_EQ(n, 0);
+}
+
+// --- sources -----------------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, SourcesFindByHashAndKindAndList) {
+  Store& s = this->s();
+  SourceRow a{"src_a", "customers", "ab12", "running", "{}", 100, 100};
+  SourceRow b{"src_b", "transactions", "ab12", "complete", R"({"rows":3})", 200, 250};
+  JV_CT_ASSERT_OK(s.PutSource(a));
+  JV_CT_ASSERT_OK(s.PutSource(b));
+  JV_CT_ASSIGN(auto found, s.FindSourceByHash("ab12", "customers"));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->id, "src_a");
+  EXPECT_EQ(found->status, "running");
+  JV_CT_ASSIGN(found, s.FindSourceByHash("ab12", "items"));
+  EXPECT_FALSE(found.has_value());
+  JV_CT_ASSIGN(found, s.FindSourceByHash("ffff", "customers"));
+  EXPECT_FALSE(found.has_value());
+
+  a.status = "complete";  // replace by id
+  a.report_json = R"({"rows":10})";
+  a.updated_micros = 300;
+  JV_CT_ASSERT_OK(s.PutSource(a));
+  JV_CT_ASSIGN(found, s.FindSourceByHash("ab12", "customers"));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->status, "complete");
+  EXPECT_EQ(found->report_json, R"({"rows":10})");
+  EXPECT_EQ(found->created_micros, 100);
+  EXPECT_EQ(found->updated_micros, 300);
+
+  SourceRow c{"src_0", "customers", "ab12", "running", "{}", 400, 400};  // newer, same file
+  JV_CT_ASSERT_OK(s.PutSource(c));
+  JV_CT_ASSIGN(found, s.FindSourceByHash("ab12", "customers"));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->id, "src_0");  // the most recently created
+
+  JV_CT_ASSIGN(auto all, s.ListSources());
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, "src_a");
+  EXPECT_EQ(all[1].id, "src_b");
+  EXPECT_EQ(all[1].kind, "transactions");
+  EXPECT_EQ(all[1].file_hash, "ab12");
+  EXPECT_EQ(all[2].id, "src_0");
+}
+
+// --- audit -------------------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, AuditAppendEnforcesDenseSeq) {
+  Store& s = this->s();
+  JV_CT_ASSIGN(int64_t size, s.AuditSize());
+  EXPECT_EQ(size, 0);
+  JV_CT_EXPECT_CODE(s.AppendAudit(this->Audit(0)), StatusCode::kFailedPrecondition);
+  JV_CT_EXPECT_CODE(s.AppendAudit(this->Audit(2)), StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.AppendAudit(this->Audit(1)));
+  JV_CT_EXPECT_CODE(s.AppendAudit(this->Audit(1)), StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.AppendAudit(this->Audit(2)));
+  JV_CT_EXPECT_CODE(s.AppendAudit(this->Audit(4)), StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.AppendAudit(this->Audit(3)));
+  JV_CT_ASSIGN(size, s.AuditSize());
+  EXPECT_EQ(size, 3);
+
+  std::vector<AuditRow> rows;
+  JV_CT_ASSERT_OK(s.ForEachAudit(1, 3, [&](const AuditRow& r) {
+    rows.push_back(r);
+    return Status::Ok();
+  }));
+  ASSERT_EQ(rows.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    AuditRow want = this->Audit(i + 1);
+    EXPECT_EQ(rows[i].seq, want.seq);
+    EXPECT_EQ(rows[i].line, want.line);  // exact bytes, UTF-8 included
+    EXPECT_EQ(rows[i].leaf_hash, want.leaf_hash);
+  }
+}
+
+TYPED_TEST_P(StoreConformanceTest, ForEachAuditRanges) {
+  Store& s = this->s();
+  JV_CT_ASSERT_OK(s.Begin());
+  for (int64_t i = 1; i <= 1100; ++i) JV_CT_ASSERT_OK(s.AppendAudit(this->Audit(i)));
+  JV_CT_ASSERT_OK(s.Commit());
+  EXPECT_THAT(this->AuditSeqs(2, 4), ElementsAre(2, 3, 4));
+  EXPECT_THAT(this->AuditSeqs(7, 7), ElementsAre(7));
+  EXPECT_THAT(this->AuditSeqs(5, 4), IsEmpty());
+  EXPECT_THAT(this->AuditSeqs(1099, 5000), ElementsAre(1099, 1100));
+  EXPECT_THAT(this->AuditSeqs(2000, 3000), IsEmpty());
+  std::vector<int64_t> all = this->AuditSeqs(1, 1100);
+  ASSERT_EQ(all.size(), 1100u);
+  for (size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i], static_cast<int64_t>(i) + 1);
+
+  std::vector<int64_t> seen;
+  Status st = s.ForEachAudit(1, 1100, [&](const AuditRow& r) {
+    seen.push_back(r.seq);
+    return r.seq == 600 ? DataLossError("bad link") : Status::Ok();
+  });
+  EXPECT_EQ(st.code(), StatusCode::kDataLoss);
+  EXPECT_EQ(seen.size(), 600u);
+}
+
+TYPED_TEST_P(StoreConformanceTest, LockAuditOnlyInsideTransaction) {
+  Store& s = this->s();
+  JV_CT_EXPECT_CODE(s.LockAudit(), StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.LockAudit());
+  JV_CT_ASSIGN(int64_t size, s.AuditSize());
+  JV_CT_ASSERT_OK(s.AppendAudit(this->Audit(size + 1)));
+  JV_CT_ASSERT_OK(s.Commit());
+  JV_CT_ASSIGN(size, s.AuditSize());
+  EXPECT_EQ(size, 1);
+}
+
+TYPED_TEST_P(StoreConformanceTest, AuditWriterThatLostTheRaceFails) {
+  JV_CT_ASSIGN(auto other, this->Reopen());
+  JV_CT_ASSIGN(int64_t mine, this->s().AuditSize());
+  JV_CT_ASSIGN(int64_t theirs, other->AuditSize());
+  ASSERT_EQ(mine, theirs);
+  JV_CT_ASSERT_OK(other->AppendAudit(this->Audit(theirs + 1)));
+  JV_CT_EXPECT_CODE(this->s().AppendAudit(this->Audit(mine + 1)),
+                    StatusCode::kFailedPrecondition);
+  JV_CT_ASSIGN(int64_t size, this->s().AuditSize());
+  EXPECT_EQ(size, 1);
+}
+
+TYPED_TEST_P(StoreConformanceTest, CheckpointsListInInsertionOrder) {
+  Store& s = this->s();
+  JV_CT_ASSIGN(auto none, s.ListCheckpoints());
+  EXPECT_THAT(none, IsEmpty());
+  CheckpointRow c1{10, Bytes(32, 1), ToBytes("jadevault checkpoint v1\n10\n"), Bytes(64, 2), 100};
+  CheckpointRow c2{25, Bytes(32, 3), ToBytes("jadevault checkpoint v1\n25\n"), Bytes(64, 4), 200};
+  JV_CT_ASSERT_OK(s.PutCheckpoint(c1));
+  JV_CT_ASSERT_OK(s.PutCheckpoint(c2));
+  JV_CT_ASSIGN(auto list, s.ListCheckpoints());
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].tree_size, 10);
+  EXPECT_EQ(list[0].root_hash, c1.root_hash);
+  EXPECT_EQ(list[0].message, c1.message);
+  EXPECT_EQ(list[0].signature, c1.signature);
+  EXPECT_EQ(list[0].created_micros, 100);
+  EXPECT_EQ(list[1].tree_size, 25);
+  EXPECT_EQ(list[1].signature, c2.signature);
+}
+
+// --- objects -----------------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, ObjectPutGetReplaceDelete) {
+  Store& s = this->s();
+  ObjectRow o = this->Object("notice", "n_1", "s_1", "queued");
+  JV_CT_ASSERT_OK(s.PutObject(o));
+  JV_CT_ASSIGN(ObjectRow got, s.GetObject("notice", "n_1"));
+  EXPECT_EQ(got.kind, "notice");
+  EXPECT_EQ(got.id, "n_1");
+  EXPECT_EQ(got.subject_id, "s_1");
+  EXPECT_EQ(got.status, "queued");
+  EXPECT_EQ(got.attrs_json, o.attrs_json);
+  EXPECT_EQ(got.sealed, o.sealed);
+  EXPECT_EQ(got.created_micros, 10);
+  EXPECT_EQ(got.updated_micros, 20);
+  JV_CT_EXPECT_CODE(s.GetObject("claim", "n_1"), StatusCode::kNotFound);  // kind is part of the key
+
+  o.status = "sent";
+  o.sealed = Bytes{};
+  o.updated_micros = 30;
+  JV_CT_ASSERT_OK(s.PutObject(o));
+  JV_CT_ASSIGN(got, s.GetObject("notice", "n_1"));
+  EXPECT_EQ(got.status, "sent");
+  EXPECT_TRUE(got.sealed.empty());
+  EXPECT_EQ(got.updated_micros, 30);
+
+  JV_CT_ASSERT_OK(s.DeleteObject("notice", "n_1"));
+  JV_CT_EXPECT_CODE(s.GetObject("notice", "n_1"), StatusCode::kNotFound);
+  JV_CT_EXPECT_CODE(s.DeleteObject("notice", "n_1"), StatusCode::kNotFound);
+}
+
+TYPED_TEST_P(StoreConformanceTest, ListObjectsFilters) {
+  Store& s = this->s();
+  JV_CT_ASSERT_OK(s.PutObject(this->Object("notice", "n_3", "s_1", "sent")));
+  JV_CT_ASSERT_OK(s.PutObject(this->Object("notice", "n_1", "s_2", "sent")));
+  JV_CT_ASSERT_OK(s.PutObject(this->Object("notice", "n_2", "s_1", "queued")));
+  JV_CT_ASSERT_OK(s.PutObject(this->Object("notice", "n_4", "", "queued")));
+  JV_CT_ASSERT_OK(s.PutObject(this->Object("claim", "c_1", "s_1", "sent")));
+  auto ids = [&](ObjectFilter f) {
+    std::vector<std::string> out;
+    auto r = s.ListObjects(f);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (r.ok()) {
+      for (const ObjectRow& o : *r) {
+        EXPECT_EQ(o.kind, f.kind);
+        out.push_back(o.id);
+      }
+    }
+    return out;
+  };
+  EXPECT_THAT(ids({"notice", std::nullopt, std::nullopt}), ElementsAre("n_1", "n_2", "n_3", "n_4"));
+  EXPECT_THAT(ids({"notice", std::string("s_1"), std::nullopt}), ElementsAre("n_2", "n_3"));
+  EXPECT_THAT(ids({"notice", std::string(""), std::nullopt}), ElementsAre("n_4"));
+  EXPECT_THAT(ids({"notice", std::nullopt, std::string("queued")}), ElementsAre("n_2", "n_4"));
+  EXPECT_THAT(ids({"notice", std::string("s_1"), std::string("sent")}), ElementsAre("n_3"));
+  EXPECT_THAT(ids({"claim", std::nullopt, std::nullopt}), ElementsAre("c_1"));
+  EXPECT_THAT(ids({"item", std::nullopt, std::nullopt}), IsEmpty());
+}
+
+// --- transactions ------------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, CommitKeepsAndIsVisibleToAnotherConnection) {
+  Store& s = this->s();
+  JV_CT_ASSIGN(auto other, this->Reopen());
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.InsertSubject(this->Subject("s_1")));
+  JV_CT_ASSERT_OK(s.PutDataKey({"s_1", "profile", Bytes{1}}));
+  JV_CT_ASSERT_OK(s.AppendAudit(this->Audit(1)));
+  // Not yet visible elsewhere.
+  JV_CT_EXPECT_CODE(other->GetSubject("s_1"), StatusCode::kNotFound);
+  JV_CT_ASSIGN(int64_t size, other->AuditSize());
+  EXPECT_EQ(size, 0);
+  JV_CT_ASSERT_OK(s.Commit());
+  JV_CT_ASSERT_OK(other->GetSubject("s_1"));
+  JV_CT_ASSERT_OK(other->GetDataKey("s_1", "profile"));
+  JV_CT_ASSIGN(size, other->AuditSize());
+  EXPECT_EQ(size, 1);
+}
+
+TYPED_TEST_P(StoreConformanceTest, RollbackDiscardsEveryWrite) {
+  Store& s = this->s();
+  this->AddSubject("s_0");
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.InsertSubject(this->Subject("s_1")));
+  JV_CT_ASSERT_OK(s.PutMeta("k", "v"));
+  JV_CT_ASSERT_OK(s.InsertRecord(this->Record("s_0", "profile", Bytes{1})));
+  JV_CT_ASSERT_OK(s.PutIndex({"mobile", Bytes{1}, "s_0"}));
+  JV_CT_ASSERT_OK(s.AppendAudit(this->Audit(1)));
+  JV_CT_ASSERT_OK(s.Rollback());
+  JV_CT_EXPECT_CODE(s.GetSubject("s_1"), StatusCode::kNotFound);
+  JV_CT_ASSIGN(auto meta, s.GetMeta("k"));
+  EXPECT_FALSE(meta.has_value());
+  JV_CT_ASSIGN(auto records, s.ListRecords("s_0"));
+  EXPECT_THAT(records, IsEmpty());
+  JV_CT_ASSIGN(auto found, s.FindIndex("mobile", Bytes{1}));
+  EXPECT_THAT(found, IsEmpty());
+  JV_CT_ASSIGN(int64_t size, s.AuditSize());
+  EXPECT_EQ(size, 0);
+  JV_CT_ASSERT_OK(s.GetSubject("s_0"));  // written before Begin: kept
+}
+
+TYPED_TEST_P(StoreConformanceTest, TransactionObjectRollsBackOnScopeExitUnlessCommitted) {
+  Store& s = this->s();
+  {
+    Transaction tx(s);
+    JV_CT_ASSERT_OK(tx.Start());
+    JV_CT_ASSERT_OK(s.InsertSubject(this->Subject("s_dropped")));
+  }  // no Commit: rolled back
+  JV_CT_EXPECT_CODE(s.GetSubject("s_dropped"), StatusCode::kNotFound);
+  {
+    Transaction tx(s);
+    JV_CT_ASSERT_OK(tx.Start());
+    JV_CT_ASSERT_OK(s.InsertSubject(this->Subject("s_kept")));
+    JV_CT_ASSERT_OK(tx.Commit());
+  }
+  JV_CT_ASSERT_OK(s.GetSubject("s_kept"));
+  // The store is usable for a new transaction afterwards.
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.Rollback());
+}
+
+TYPED_TEST_P(StoreConformanceTest, TransactionsDoNotNest) {
+  Store& s = this->s();
+  JV_CT_EXPECT_CODE(s.Commit(), StatusCode::kFailedPrecondition);
+  JV_CT_EXPECT_CODE(s.Rollback(), StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.InsertSubject(this->Subject("s_1")));
+  JV_CT_EXPECT_CODE(s.Begin(), StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.Commit());  // the outer transaction was not disturbed
+  JV_CT_ASSERT_OK(s.GetSubject("s_1"));
+  JV_CT_EXPECT_CODE(s.Commit(), StatusCode::kFailedPrecondition);
+}
+
+TYPED_TEST_P(StoreConformanceTest, DocumentedErrorInsideTransactionKeepsIt) {
+  Store& s = this->s();
+  this->AddSubject("s_dup");
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.InsertSubject(this->Subject("s_1")));
+  JV_CT_EXPECT_CODE(s.InsertSubject(this->Subject("s_dup")), StatusCode::kAlreadyExists);
+  JV_CT_EXPECT_CODE(s.GetSubject("s_none"), StatusCode::kNotFound);
+  JV_CT_EXPECT_CODE(s.AppendAudit(this->Audit(5)), StatusCode::kFailedPrecondition);
+  JV_CT_EXPECT_CODE(s.PutDataKey({"s_ghost", "profile", Bytes{1}}),
+                    StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.InsertSubject(this->Subject("s_2")));
+  JV_CT_ASSERT_OK(s.Commit());
+  JV_CT_ASSERT_OK(s.GetSubject("s_1"));
+  JV_CT_ASSERT_OK(s.GetSubject("s_2"));
+}
+
+TYPED_TEST_P(StoreConformanceTest, CommittedDataSurvivesClose) {
+  Store& s = this->s();
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.InsertSubject(this->Subject("s_1", "consented")));
+  JV_CT_ASSERT_OK(s.PutDataKey({"s_1", "profile", Bytes{4, 5}}));
+  JV_CT_ASSERT_OK(s.Commit());
+  this->store_.reset();
+  JV_CT_ASSIGN(auto again, this->Reopen());
+  JV_CT_ASSIGN(SubjectRow got, again->GetSubject("s_1"));
+  EXPECT_EQ(got.state, "consented");
+  JV_CT_ASSIGN(DataKeyRow k, again->GetDataKey("s_1", "profile"));
+  EXPECT_EQ(k.wrapped, (Bytes{4, 5}));
+}
+
+// --- maintenance -------------------------------------------------------------------------
+
+TYPED_TEST_P(StoreConformanceTest, CompactKeepsLiveDataAndRefusesInsideTransaction) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  this->AddSubject("s_2");
+  JV_CT_ASSERT_OK(s.PutDataKey({"s_1", "profile", Bytes(32, 0x11)}));
+  JV_CT_ASSERT_OK(s.PutDataKey({"s_2", "profile", Bytes(32, 0x22)}));
+  JV_CT_ASSIGN(int64_t n, s.DeleteDataKeys("s_1", std::nullopt));
+  EXPECT_EQ(n, 1);
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_EXPECT_CODE(s.Compact(), StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.Rollback());
+  JV_CT_ASSERT_OK(s.Compact());
+  JV_CT_ASSIGN(DataKeyRow k, s.GetDataKey("s_2", "profile"));
+  EXPECT_EQ(k.wrapped, Bytes(32, 0x22));
+  JV_CT_EXPECT_CODE(s.GetDataKey("s_1", "profile"), StatusCode::kNotFound);
+  JV_CT_ASSERT_OK(s.Compact());  // idempotent
+}
+
+REGISTER_TYPED_TEST_SUITE_P(
+    StoreConformanceTest, BackendIsNamed, MetaRoundTripAndOverwrite,
+    WritesOutsideTransactionAreVisibleToAnotherConnection, KeySlotsPutListReplaceDelete,
+    SubjectInsertGetRoundTrip, SubjectDuplicateIdIsAlreadyExistsAndKeepsOriginal,
+    SubjectMissingIsNotFound, SubjectUpdateChangesStateAndAttrs,
+    ForEachSubjectVisitsInBytewiseIdOrder, ForEachSubjectFiltersByState,
+    ForEachSubjectStopsEarlyWithCallbackStatus,
+    ForEachSubjectPagesThroughManyAndAllowsWritesInCallback, CountSubjectsByState,
+    DataKeyPutGetReplace, DataKeyListAndForEachOrder, ForEachDataKeyPagesThroughMany,
+    DeleteDataKeysOneClassOrAll, RowsForUnknownSubjectAreRefused,
+    RecordsListOldestFirstWithEveryColumn, DeleteRecordsByClassOrAllAndIdsAreNotReused,
+    IndexFindsInInsertionOrderAndIgnoresDuplicates, DeleteIndexesRemovesOnlyThatSubject,
+    SourcesFindByHashAndKindAndList, AuditAppendEnforcesDenseSeq, ForEachAuditRanges,
+    LockAuditOnlyInsideTransaction, AuditWriterThatLostTheRaceFails,
+    CheckpointsListInInsertionOrder, ObjectPutGetReplaceDelete, ListObjectsFilters,
+    CommitKeepsAndIsVisibleToAnotherConnection, RollbackDiscardsEveryWrite,
+    TransactionObjectRollsBackOnScopeExitUnlessCommitted, TransactionsDoNotNest,
+    DocumentedErrorInsideTransactionKeepsIt, CommittedDataSurvivesClose,
+    CompactKeepsLiveDataAndRefusesInsideTransaction);
+
+}  // namespace jv::store::testing
