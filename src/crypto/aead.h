@@ -6,6 +6,11 @@
 //      IV; the MAC covers version || IV || len(aad) || aad || ciphertext; 32-byte tag.
 // Sealed bytes (byte-level format in docs/formats/crypto.md):
 //      version (1 byte: 0x01 std, 0x02 gm) || nonce/IV || ciphertext || tag.
+//      std: GCM additional data is version || aad. gm: len(aad) is a uint64 big-endian.
+//      Overhead(): 29 bytes (std), 49 bytes (gm).
+// Errors: Create and Seal return kInvalidArgument for a wrong key size or a message over
+// 2 GiB; Open returns kDataLoss for anything that does not authenticate (including the
+// other suite's version byte); kInternal only when OpenSSL itself fails.
 // Open fails closed: any change to any byte of the sealed bytes, to the associated data or
 // to the key returns kDataLoss and no plaintext.
 // An Aead object keeps its cipher contexts for reuse (the import hot path); it is not

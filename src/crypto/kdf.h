@@ -26,7 +26,9 @@ struct ScryptParams {
 ScryptParams DefaultPassphraseScrypt();
 
 // scrypt(passphrase, salt, N, r, p) -> `length` bytes. N up to 2^22 is allowed (age files
-// may use large work factors); memory is bounded accordingly.
+// may use large work factors); memory is bounded accordingly: kInvalidArgument unless N is
+// a power of two in 2..2^22, r >= 1, p >= 1, r * p < 2^30, 128 * r * N <= 4 GiB and
+// 1 <= length <= 2^20. N = 2^22 with r = 8 really allocates 4 GiB for a few seconds.
 Result<SecretBuffer> Scrypt(ByteView passphrase, ByteView salt, const ScryptParams& params,
                             size_t length);
 
