@@ -13,6 +13,9 @@ void RegisterAuditCommands(CLI::App& app, CommandContext& ctx);
 void RegisterKeysCommands(CLI::App& app, CommandContext& ctx);
 void RegisterDemoCommand(CLI::App& app, CommandContext& ctx);
 void RegisterAgeCommands(CLI::App& app, CommandContext& ctx);
+void RegisterImportCommands(CLI::App& app, CommandContext& ctx);
+void RegisterSubjectsCommands(CLI::App& app, CommandContext& ctx);
+void RegisterDatagenCommand(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -20,6 +23,9 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterKeysCommands(app, ctx);
   RegisterDemoCommand(app, ctx);
   RegisterAgeCommands(app, ctx);
+  RegisterImportCommands(app, ctx);
+  RegisterSubjectsCommands(app, ctx);
+  RegisterDatagenCommand(app, ctx);
 }
 
 }  // namespace jv::cli

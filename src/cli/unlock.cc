@@ -1,0 +1,103 @@
+#include "src/cli/unlock.h"
+
+#include <pwd.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "src/common/strings.h"
+
+namespace jv::cli {
+
+namespace {
+
+SecretBuffer TrimTrailingNewlines(std::string_view s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  return SecretBuffer::FromString(s);
+}
+
+Result<SecretBuffer> PromptNoEcho(const char* prompt) {
+  FILE* tty = std::fopen("/dev/tty", "r+");
+  if (tty == nullptr) {
+    return UnauthenticatedError(
+        "the vault is locked and there is no terminal to ask for the passphrase: use "
+        "--passphrase-file or $JADEVAULT_PASSPHRASE");
+  }
+  int fd = fileno(tty);
+  struct termios old_t;
+  bool have_termios = tcgetattr(fd, &old_t) == 0;
+  if (have_termios) {
+    struct termios t = old_t;
+    t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(fd, TCSAFLUSH, &t);
+  }
+  std::fputs(prompt, tty);
+  std::fflush(tty);
+  SecretBuffer buf(1024);
+  size_t n = 0;
+  int c;
+  while ((c = std::fgetc(tty)) != EOF && c != '\n' && n < buf.size()) {
+    buf.data()[n++] = static_cast<uint8_t>(c);
+  }
+  if (have_termios) tcsetattr(fd, TCSAFLUSH, &old_t);
+  std::fputs("\n", tty);
+  std::fclose(tty);
+  return SecretBuffer(ByteView(buf.data(), n));
+}
+
+std::string OsUser() {
+  struct passwd* pw = getpwuid(getuid());
+  return pw != nullptr ? pw->pw_name : std::to_string(getuid());
+}
+
+}  // namespace
+
+Result<SecretBuffer> ReadPassphrase(const CommandContext& ctx, bool confirm) {
+  if (!ctx.opts.passphrase_file.empty()) {
+    auto text = ReadFileToString(ctx.opts.passphrase_file);
+    if (!text.ok()) return NotFoundError("cannot read the passphrase file");
+    SecretBuffer p = TrimTrailingNewlines(*text);
+    SecureWipe(text->data(), text->size());
+    if (p.empty()) return InvalidArgumentError("the passphrase file is empty");
+    return p;
+  }
+  if (const char* env = std::getenv("JADEVAULT_PASSPHRASE"); env != nullptr && *env != 0) {
+    return SecretBuffer::FromString(env);
+  }
+  JV_ASSIGN_OR_RETURN(SecretBuffer p, PromptNoEcho("jadevault passphrase: "));
+  if (confirm) {
+    JV_ASSIGN_OR_RETURN(SecretBuffer again, PromptNoEcho("repeat the passphrase: "));
+    if (!(again == p)) return InvalidArgumentError("the two passphrases differ");
+  }
+  if (p.empty()) return InvalidArgumentError("empty passphrase");
+  return p;
+}
+
+Result<SecretBuffer> ReadKeyFile(const std::string& path) {
+  auto text = ReadFileToString(path);
+  if (!text.ok()) return NotFoundError("cannot read the key file " + path);
+  std::string_view v = TrimSpace(*text);
+  SecretBuffer s = SecretBuffer::FromString(v);
+  SecureWipe(text->data(), text->size());
+  if (s.size() < 32) return InvalidArgumentError("the key file is too short to be a key");
+  return s;
+}
+
+Result<std::unique_ptr<vault::Vault>> OpenVault(CommandContext& ctx) {
+  // Fail fast with "no vault" before asking for a passphrase.
+  JV_RETURN_IF_ERROR(vault::Vault::ReadConfig(ctx.opts.vault_dir).status());
+  vault::UnlockOptions unlock;
+  if (!ctx.opts.key_file.empty()) {
+    JV_ASSIGN_OR_RETURN(unlock.key_file_secret, ReadKeyFile(ctx.opts.key_file));
+  } else {
+    JV_ASSIGN_OR_RETURN(unlock.passphrase, ReadPassphrase(ctx, /*confirm=*/false));
+  }
+  JV_ASSIGN_OR_RETURN(auto v, vault::Vault::Open(ctx.opts.vault_dir, std::move(unlock),
+                                                 *ctx.clock, *ctx.random));
+  v->set_actor("cli:" + OsUser());
+  return v;
+}
+
+}  // namespace jv::cli

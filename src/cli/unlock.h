@@ -1,0 +1,24 @@
+// Unlocking the vault from the command line: where the secret comes from.
+//
+// Order (SPEC §10): --key-file; else --passphrase-file; else $JADEVAULT_PASSPHRASE; else a
+// prompt on the terminal (no echo). With no terminal and no other source, the vault stays
+// locked (kUnauthenticated, exit 3). Secrets are held in SecretBuffers and never logged.
+#pragma once
+
+#include <memory>
+
+#include "src/cli/context.h"
+#include "src/common/result.h"
+#include "src/common/secret_buffer.h"
+#include "src/vault/vault.h"
+
+namespace jv::cli {
+
+// Reads the passphrase from the sources above. `confirm` asks twice on a terminal (init).
+Result<SecretBuffer> ReadPassphrase(const CommandContext& ctx, bool confirm);
+// Reads a key file's secret (its bytes, trailing white space removed).
+Result<SecretBuffer> ReadKeyFile(const std::string& path);
+// Opens and unlocks the vault named by --vault; sets the audit actor to "cli:<user>".
+Result<std::unique_ptr<vault::Vault>> OpenVault(CommandContext& ctx);
+
+}  // namespace jv::cli
