@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# One command for a fresh Debian 12 machine: install what is needed, build, start the
+# servers the tests need, run every test (unit + integration) through ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh --all
+bash scripts/build.sh
+# shellcheck source=scripts/test-services.sh
+source scripts/test-services.sh
+start_test_services
+trap stop_test_services EXIT
+ctest --test-dir build --output-on-failure --timeout 1500
