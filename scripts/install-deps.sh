@@ -8,7 +8,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 
-build_pkgs=(cmake ninja-build g++ pkg-config
+build_pkgs=(cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
   libssl-dev libsqlite3-dev libpq-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
   libfmt-dev libicu-dev libzip-dev libexpat1-dev libxlsxwriter-dev libcurl4-openssl-dev
   libgfshare-dev libgtest-dev libgmock-dev libbenchmark-dev)

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --all
 bash scripts/build.sh
+# Short libFuzzer runs of the file readers (clang, ASan + UBSan); fails on any crash.
+bash scripts/fuzz.sh
 # shellcheck source=scripts/test-services.sh
 source scripts/test-services.sh
 start_test_services
