@@ -200,6 +200,11 @@ class Store {
                                                      const Bytes& mac) = 0;
   // Deletes every index entry of the subject; returns the number deleted.
   virtual Result<int64_t> DeleteIndexes(const std::string& subject_id) = 0;
+  // Calls `fn` for every entry of `kind`, in insertion order (the order FindIndex uses),
+  // in pages like ForEachSubject; stops early and returns fn's status if fn fails. Used to
+  // load the lookup tables of an import (ingest/subject_resolver.h) in one scan.
+  virtual Status ForEachIndex(const std::string& kind,
+                              const std::function<Status(const IndexRow&)>& fn) = 0;
 
   // --- sources --------------------------------------------------------------------------------
   virtual Status PutSource(const SourceRow& s) = 0;  // insert or replace by id

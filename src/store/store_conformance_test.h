@@ -540,6 +540,53 @@ TYPED_TEST_P(StoreConformanceTest, IndexFindsInInsertionOrderAndIgnoresDuplicate
   EXPECT_THAT(found, IsEmpty());
 }
 
+TYPED_TEST_P(StoreConformanceTest, ForEachIndexVisitsOneKindInInsertionOrder) {
+  Store& s = this->s();
+  for (const char* id : {"s_1", "s_2", "s_3"}) this->AddSubject(id);
+  // More than a few pages' worth, inserted in an order unrelated to mac or subject id.
+  const int n = 5000;
+  for (int i = 0; i < n; ++i) {
+    const char* subject = (i % 3 == 0) ? "s_3" : (i % 3 == 1) ? "s_1" : "s_2";
+    Bytes mac{static_cast<uint8_t>((n - i) >> 8), static_cast<uint8_t>(n - i)};
+    JV_CT_ASSERT_OK(s.PutIndex({"mobile", mac, subject}));
+    if (i % 100 == 0) JV_CT_ASSERT_OK(s.PutIndex({"email", mac, "s_2"}));
+  }
+  JV_CT_ASSERT_OK(s.PutIndex({"mobile", Bytes{0x13, 0x88}, "s_3"}));  // duplicate: ignored
+  std::vector<IndexRow> seen;
+  JV_CT_ASSERT_OK(s.ForEachIndex("mobile", [&](const IndexRow& r) -> Status {
+    seen.push_back(r);
+    return Status::Ok();
+  }));
+  ASSERT_EQ(seen.size(), static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const char* subject = (i % 3 == 0) ? "s_3" : (i % 3 == 1) ? "s_1" : "s_2";
+    Bytes mac{static_cast<uint8_t>((n - i) >> 8), static_cast<uint8_t>(n - i)};
+    ASSERT_EQ(seen[i].kind, "mobile");
+    ASSERT_EQ(seen[i].mac, mac) << i;
+    ASSERT_EQ(seen[i].subject_id, subject) << i;
+  }
+  int emails = 0;
+  JV_CT_ASSERT_OK(s.ForEachIndex("email", [&](const IndexRow& r) -> Status {
+    EXPECT_EQ(r.subject_id, "s_2");
+    ++emails;
+    return Status::Ok();
+  }));
+  EXPECT_EQ(emails, n / 100);
+  int names = 0;
+  JV_CT_ASSERT_OK(s.ForEachIndex("name", [&](const IndexRow&) -> Status {
+    ++names;
+    return Status::Ok();
+  }));
+  EXPECT_EQ(names, 0);
+  // The callback's error stops the iteration and is returned.
+  int calls = 0;
+  Status st = s.ForEachIndex("mobile", [&](const IndexRow&) -> Status {
+    return ++calls == 3 ? InvalidArgumentError("stop") : Status::Ok();
+  });
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(calls, 3);
+}
+
 TYPED_TEST_P(StoreConformanceTest, DeleteIndexesRemovesOnlyThatSubject) {
   Store& s = this->s();
   this->AddSubject("s_1");
@@ -890,7 +937,8 @@ REGISTER_TYPED_TEST_SUITE_P(
     DataKeyPutGetReplace, DataKeyListAndForEachOrder, ForEachDataKeyPagesThroughMany,
     DeleteDataKeysOneClassOrAll, RowsForUnknownSubjectAreRefused,
     RecordsListOldestFirstWithEveryColumn, DeleteRecordsByClassOrAllAndIdsAreNotReused,
-    IndexFindsInInsertionOrderAndIgnoresDuplicates, DeleteIndexesRemovesOnlyThatSubject,
+    IndexFindsInInsertionOrderAndIgnoresDuplicates, ForEachIndexVisitsOneKindInInsertionOrder,
+    DeleteIndexesRemovesOnlyThatSubject,
     SourcesFindByHashAndKindAndList, AuditAppendEnforcesDenseSeq, ForEachAuditRanges,
     LockAuditOnlyInsideTransaction, AuditWriterThatLostTheRaceFails,
     CheckpointsListInInsertionOrder, ObjectPutGetReplaceDelete, ListObjectsFilters,

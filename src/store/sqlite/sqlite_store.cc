@@ -609,6 +609,30 @@ Result<int64_t> SqliteStore::DeleteIndexes(const std::string& subject_id) {
   return int64_t{sqlite3_changes(db_)};
 }
 
+Status SqliteStore::ForEachIndex(const std::string& kind,
+                                 const std::function<Status(const IndexRow&)>& fn) {
+  int64_t after = -1;  // blind_index.id is an INTEGER PRIMARY KEY >= 1
+  std::vector<std::pair<int64_t, IndexRow>> page;
+  for (;;) {
+    page.clear();
+    {
+      JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                          Prepare("SELECT id, mac, subject_id FROM blind_index "
+                                  "WHERE kind = ?1 AND id > ?2 ORDER BY id LIMIT ?3"));
+      Query q(*this, st);
+      q.Bind(1, kind).Bind(2, after).Bind(3, int64_t{kPageRows} * 8);
+      for (;;) {
+        JV_ASSIGN_OR_RETURN(bool row, q.Step("list index entries"));
+        if (!row) break;
+        page.emplace_back(q.Int(0), IndexRow{kind, q.Blob(1), q.Text(2)});
+      }
+    }
+    for (const auto& [id, row] : page) JV_RETURN_IF_ERROR(fn(row));
+    if (page.size() < static_cast<size_t>(kPageRows) * 8) return Status::Ok();
+    after = page.back().first;
+  }
+}
+
 // --- sources ---------------------------------------------------------------------------------
 
 Status SqliteStore::PutSource(const SourceRow& s) {

@@ -98,6 +98,8 @@ class SqliteStore : public Store {
   Status PutIndex(const IndexRow& row) override;
   Result<std::vector<std::string>> FindIndex(const std::string& kind, const Bytes& mac) override;
   Result<int64_t> DeleteIndexes(const std::string& subject_id) override;
+  Status ForEachIndex(const std::string& kind,
+                      const std::function<Status(const IndexRow&)>& fn) override;
 
   Status PutSource(const SourceRow& s) override;
   Result<std::optional<SourceRow>> FindSourceByHash(const std::string& file_hash,

@@ -1,0 +1,1060 @@
+#include "src/ingest/importer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+
+#include "src/classify/amount.h"
+#include "src/classify/bank_card.h"
+#include "src/classify/dates.h"
+#include "src/classify/divisions.h"
+#include "src/classify/email.h"
+#include "src/classify/fields.h"
+#include "src/classify/free_text.h"
+#include "src/classify/id_number.h"
+#include "src/classify/landline.h"
+#include "src/classify/mobile.h"
+#include "src/classify/person.h"
+#include "src/common/random.h"
+#include "src/common/secret_buffer.h"
+#include "src/common/strings.h"
+#include "src/crypto/hash.h"
+#include "src/ingest/row_reader.h"
+#include "src/ingest/subject_resolver.h"
+
+namespace jv::ingest {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int32_t kUnknown = INT32_MIN;     // birth date not known yet (subject from the store)
+constexpr int32_t kNoDate = INT32_MIN + 1;  // known: there is none
+constexpr int kItemsCategory = 9;           // bit after the classify::FieldCategory values
+constexpr const char* kStatusRunning = "running";
+constexpr const char* kStatusComplete = "complete";
+
+bool IsDate(int32_t d) { return d != kUnknown && d != kNoDate; }
+
+std::string CategoryName(int bit) {
+  if (bit == kItemsCategory) return "customer_items";
+  return std::string(classify::FieldCategoryName(static_cast<classify::FieldCategory>(bit)));
+}
+
+// "12.5" for 1250 fen-like hundredths; "1200" for 120000.
+std::string DecimalFromHundredths(int64_t v) {
+  std::string sign = v < 0 ? "-" : "";
+  uint64_t a = v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v);
+  std::string s = sign + std::to_string(a / 100);
+  uint64_t frac = a % 100;
+  if (frac != 0) {
+    s += '.';
+    s += static_cast<char>('0' + frac / 10);
+    if (frac % 10 != 0) s += static_cast<char>('0' + frac % 10);
+  }
+  return s;
+}
+
+// One evaluated cell.
+struct Cell {
+  bool present = false;
+  bool valid = false;
+  std::string norm;       // NFKC + trimmed
+  std::string canonical;  // valid text types
+  int64_t fen = 0;        // kAmount
+  bool amount = false;
+  classify::IdNumber id;  // kIdNumber
+  Date date;              // kDate
+};
+
+// Evaluates `raw` as `type` (SPEC §5.3). Returns false if the cell is not valid UTF-8.
+bool EvalCell(ValueType type, std::string_view raw, const Date& import_date, Cell* c) {
+  c->present = c->valid = c->amount = false;
+  c->canonical.clear();
+  Result<std::string> n = NormalizeCell(raw);
+  if (!n.ok()) {
+    c->norm.clear();
+    return false;
+  }
+  c->norm = std::move(n).value();
+  if (c->norm.empty()) return true;
+  c->present = true;
+  switch (type) {
+    case ValueType::kText:
+      c->valid = true;
+      break;
+    case ValueType::kMobile: {
+      auto m = classify::CheckMobile(c->norm);
+      if ((c->valid = m.valid())) c->canonical = std::move(m.value);
+      break;
+    }
+    case ValueType::kIdNumber: {
+      c->id = classify::CheckIdNumber(c->norm, import_date);
+      if ((c->valid = c->id.valid())) c->canonical = c->id.canonical;
+      break;
+    }
+    case ValueType::kEmail: {
+      auto m = classify::CheckEmail(c->norm);
+      if ((c->valid = m.valid())) c->canonical = std::move(m.value);
+      break;
+    }
+    case ValueType::kBankCard: {
+      auto m = classify::CheckBankCard(c->norm);
+      if ((c->valid = m.valid())) c->canonical = std::move(m.value);
+      break;
+    }
+    case ValueType::kLandline: {
+      auto m = classify::CheckLandline(c->norm);
+      if ((c->valid = m.valid())) c->canonical = std::move(m.value);
+      break;
+    }
+    case ValueType::kGender: {
+      auto g = classify::ParseGender(c->norm);
+      if ((c->valid = g.valid())) c->canonical = std::string(classify::GenderName(g.value));
+      break;
+    }
+    case ValueType::kDate: {
+      auto d = classify::ParseDate(c->norm);
+      if ((c->valid = d.valid())) {
+        c->date = d.value;
+        c->canonical = d.value.ToString();
+      }
+      break;
+    }
+    case ValueType::kAmount: {
+      auto a = classify::ParseAmountFen(c->norm);
+      if ((c->valid = a.valid())) {
+        c->fen = a.value;
+        c->amount = true;
+      }
+      break;
+    }
+    case ValueType::kDecimal: {
+      auto a = classify::ParseAmountFen(c->norm);
+      if ((c->valid = a.valid())) c->canonical = DecimalFromHundredths(a.value);
+      break;
+    }
+  }
+  return true;
+}
+
+json CellJson(const Cell& c) {
+  if (c.valid && c.amount) return json(c.fen);
+  if (c.valid && !c.canonical.empty()) return json(c.canonical);
+  return json(c.norm);
+}
+
+Status WithPath(const std::string& path, const Status& st) {
+  return Status(st.code(), path + ": " + std::string(st.message()));
+}
+
+Result<std::string> HashFile(const std::string& path, crypto::Suite suite) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return NotFoundError(path + ": no such file (or it cannot be read)");
+  crypto::Hasher h(suite);
+  std::vector<uint8_t> buf(1 << 20);
+  for (;;) {
+    size_t n = std::fread(buf.data(), 1, buf.size(), f);
+    if (n > 0) h.Update(ByteView(buf.data(), n));
+    if (n < buf.size()) break;
+  }
+  bool err = std::ferror(f) != 0;
+  std::fclose(f);
+  if (err) return DataLossError(path + ": read error");
+  return HexEncode(h.Final());
+}
+
+// Random bytes for subject ids drawn from the vault's source 4 KiB at a time
+// (Random::RandomString asks for 8 bytes per character: one getrandom(2) call each).
+class BufferedRandom : public Random {
+ public:
+  explicit BufferedRandom(Random& source) : source_(source) {}
+  ~BufferedRandom() override { SecureWipe(buf_, sizeof buf_); }
+  void Fill(uint8_t* out, size_t n) override {
+    while (n > 0) {
+      if (pos_ == sizeof buf_) {
+        source_.Fill(buf_, sizeof buf_);
+        pos_ = 0;
+      }
+      size_t take = std::min(n, sizeof buf_ - pos_);
+      std::memcpy(out, buf_ + pos_, take);
+      SecureWipe(buf_ + pos_, take);  // never hand out the same bytes twice
+      pos_ += take;
+      out += take;
+      n -= take;
+    }
+  }
+
+ private:
+  Random& source_;
+  uint8_t buf_[4096];
+  size_t pos_ = sizeof buf_;
+};
+
+// Customer-row fields whose presence makes a row importable (SPEC §5.4).
+constexpr std::string_view kIdentifyingFields[] = {"name",  "mobile",  "id_number",
+                                                   "email", "address", "member_no"};
+
+class Importer {
+ public:
+  Importer(const ImportOptions& o, vault::Vault* v, Clock& clock)
+      : o_(o), v_(v), clock_(clock), fields_(ImportKindFields(o.kind)) {
+    if (v_ != nullptr) ids_random_ = std::make_unique<BufferedRandom>(v_->random());
+  }
+
+  Result<ImportReport> Run();
+  std::vector<ColumnStats> column_stats;
+
+ private:
+  struct PendingRow {
+    int64_t row_no = 0;
+    uint32_t subject = 0;
+    bool placeholder = false;
+    json record;
+    std::vector<std::pair<const char*, Bytes>> index;
+  };
+  struct PendingSubject {
+    uint32_t idx = 0;
+    bool created = false;
+    uint32_t categories = 0;
+    bool has_store = false;
+    std::string store;
+    int region_from = 0;  // 0 none, 1 address, 2 ID number
+    std::string province, city;
+  };
+
+  Status PrePass();
+  Status Setup();
+  Status LoadResolver();
+  Status MainPass();
+  Status ProcessRow(const Row& row);
+  Status FlushBatch(bool final);
+  Status LoadBirth(uint32_t idx);
+  PendingSubject& Touch(uint32_t idx, bool created);
+  Bytes Mac(const char* kind, std::string_view canonical) const;
+  uint32_t NewSubject();
+  int32_t EffectiveBirth(uint32_t idx) const;
+  json SavedState(bool final) const;
+  int FieldIndex(std::string_view name) const {
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (fields_[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  bool customers() const { return o_.kind == ImportKind::kCustomers; }
+
+  const ImportOptions& o_;
+  vault::Vault* v_;  // nullptr: scan
+  Clock& clock_;
+  std::unique_ptr<BufferedRandom> ids_random_;  // subject ids (vault mode)
+  std::span<const KindField> fields_;
+  Date import_date_;
+  ReaderOptions reader_opts_;
+
+  // From the pre-pass.
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> samples_;
+  int64_t total_rows_ = 0;
+  std::string format_, encoding_;
+  std::string file_hash_;
+
+  // The mapping as a plan.
+  std::vector<ColumnMapping> mapping_;
+  std::vector<int> col_field_;                // column -> field index or -1
+  std::vector<std::vector<int>> field_cols_;  // field index -> columns
+  std::vector<uint32_t> field_category_bit_;  // field index -> category bit
+  int f_id_ = -1, f_mobile_ = -1, f_email_ = -1, f_bank_ = -1, f_name_ = -1, f_member_ = -1,
+      f_birth_ = -1, f_store_ = -1, f_notes_ = -1, f_address_ = -1;
+  std::vector<int> identifying_;  // field indexes of kIdentifyingFields present in the file
+
+  // The import.
+  ImportReport report_;
+  std::string source_id_;
+  int64_t source_created_ = 0;
+  int64_t rows_consumed_ = 0;  // committed
+  int64_t last_row_no_ = 0;    // processed
+  std::string placeholder_id_;
+  bool placeholder_pending_ = false;
+  SubjectResolver resolver_;
+  std::vector<int32_t> id_birth_, col_birth_;
+  std::vector<uint8_t> minor_counted_;  // scan mode
+  int64_t scan_ids_ = 0;
+
+  std::vector<PendingRow> pending_rows_;
+  std::vector<PendingSubject> pending_subjects_;
+  std::unordered_map<uint32_t, size_t> pending_pos_;
+
+  std::vector<Cell> cells_;
+  std::vector<FieldCounts*> field_counts_;  // field index -> report_.fields entry
+};
+
+Bytes Importer::Mac(const char* kind, std::string_view canonical) const {
+  if (v_ != nullptr) return v_->keys().BlindIndex(kind, canonical);
+  std::string data(kind);
+  data.push_back('\0');
+  data.append(canonical);
+  return crypto::Sha256(AsBytes(data));
+}
+
+uint32_t Importer::NewSubject() {
+  std::string id =
+      v_ != nullptr ? NewId(*ids_random_, "s_") : "scan_" + std::to_string(++scan_ids_);
+  uint32_t idx = resolver_.AddSubject(id);
+  id_birth_.push_back(kNoDate);
+  col_birth_.push_back(kNoDate);
+  minor_counted_.push_back(0);
+  return idx;
+}
+
+int32_t Importer::EffectiveBirth(uint32_t idx) const {
+  if (IsDate(id_birth_[idx])) return id_birth_[idx];
+  if (IsDate(col_birth_[idx])) return col_birth_[idx];
+  return kNoDate;
+}
+
+Importer::PendingSubject& Importer::Touch(uint32_t idx, bool created) {
+  auto it = pending_pos_.find(idx);
+  if (it != pending_pos_.end()) return pending_subjects_[it->second];
+  pending_pos_.emplace(idx, pending_subjects_.size());
+  PendingSubject p;
+  p.idx = idx;
+  p.created = created;
+  pending_subjects_.push_back(std::move(p));
+  return pending_subjects_.back();
+}
+
+Status Importer::LoadBirth(uint32_t idx) {
+  id_birth_[idx] = kNoDate;
+  col_birth_[idx] = kNoDate;
+  if (v_ == nullptr) return Status::Ok();
+  std::string sid(resolver_.SubjectId(idx));
+  JV_ASSIGN_OR_RETURN(auto records, v_->ReadRecords(sid));
+  for (const vault::DecryptedRecord& r : records) {
+    if (r.key_class != vault::kClassProfile || !r.fields.is_object()) continue;
+    auto id = r.fields.find("id_number");
+    if (id != r.fields.end() && id->is_string()) {
+      classify::IdNumber n = classify::CheckIdNumber(id->get<std::string>(), import_date_);
+      if (n.valid()) id_birth_[idx] = static_cast<int32_t>(n.birth_date.ToDays());
+    }
+    auto bd = r.fields.find("birth_date");
+    if (bd != r.fields.end() && bd->is_string()) {
+      auto d = classify::ParseDate(bd->get<std::string>());
+      if (d.valid()) col_birth_[idx] = static_cast<int32_t>(d.value.ToDays());
+    }
+  }
+  return Status::Ok();
+}
+
+Status Importer::PrePass() {
+  JV_ASSIGN_OR_RETURN(auto reader, OpenRowReader(o_.path, reader_opts_));
+  header_ = reader->Header();
+  format_ = reader->Format();
+  encoding_ = reader->Encoding();
+  samples_.assign(header_.size(), {});
+  size_t sampled = 0;
+  Row row;
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool more, reader->Next(&row));
+    if (!more) break;
+    ++total_rows_;
+    if (!row.error && sampled < o_.sample_rows) {
+      ++sampled;
+      for (size_t c = 0; c < header_.size() && c < row.cells.size(); ++c) {
+        samples_[c].push_back(row.cells[c]);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status Importer::Setup() {
+  col_field_.assign(header_.size(), -1);
+  field_cols_.assign(fields_.size(), {});
+  for (const ColumnMapping& m : mapping_) {
+    if (m.column < 0 || static_cast<size_t>(m.column) >= header_.size()) {
+      return DataLossError("saved mapping does not fit the file's header");
+    }
+    if (m.field.empty()) continue;
+    int fi = FieldIndex(m.field);
+    if (fi < 0) return InvalidArgumentError("mapping names an unknown field");
+    col_field_[m.column] = fi;
+    field_cols_[fi].push_back(m.column);
+  }
+  field_category_bit_.assign(fields_.size(), 0);
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    std::optional<classify::Field> f = classify::FieldFromName(fields_[i].name);
+    int bit;
+    if (f && (customers() || fields_[i].name == "member_no" || fields_[i].name == "name" ||
+              fields_[i].name == "id_number" || fields_[i].name == "mobile")) {
+      bit = static_cast<int>(classify::GetFieldInfo(*f).category);
+    } else if (o_.kind == ImportKind::kTransactions) {
+      bit = static_cast<int>(classify::FieldCategory::kConsumption);
+    } else if (o_.kind == ImportKind::kBalances) {
+      bit = static_cast<int>(classify::FieldCategory::kProperty);
+    } else if (o_.kind == ImportKind::kItems) {
+      bit = kItemsCategory;
+    } else {
+      bit = static_cast<int>(classify::FieldCategory::kMembership);
+    }
+    field_category_bit_[i] = 1u << bit;
+  }
+  f_id_ = FieldIndex("id_number");
+  f_mobile_ = FieldIndex("mobile");
+  f_email_ = FieldIndex("email");
+  f_bank_ = FieldIndex("bank_card");
+  f_name_ = FieldIndex("name");
+  f_member_ = FieldIndex("member_no");
+  f_birth_ = FieldIndex("birth_date");
+  f_store_ = FieldIndex("store");
+  f_notes_ = FieldIndex("notes");
+  f_address_ = FieldIndex("address");
+  identifying_.clear();
+  for (std::string_view n : kIdentifyingFields) {
+    int fi = FieldIndex(n);
+    if (fi >= 0) identifying_.push_back(fi);
+  }
+  cells_.assign(header_.size(), Cell{});
+  field_counts_.clear();
+  for (const KindField& f : fields_) field_counts_.push_back(&report_.fields[std::string(f.name)]);
+  return Status::Ok();
+}
+
+Status Importer::LoadResolver() {
+  if (v_ == nullptr) return Status::Ok();
+  std::unordered_map<std::string, uint32_t> local;
+  for (KeyKind k : {KeyKind::kIdNumber, KeyKind::kMobile, KeyKind::kEmail, KeyKind::kMemberNo}) {
+    JV_RETURN_IF_ERROR(v_->store().ForEachIndex(
+        std::string(KeyKindName(k)), [&](const store::IndexRow& r) -> Status {
+          if (r.mac.size() < 12) return Status::Ok();
+          auto it = local.find(r.subject_id);
+          uint32_t idx;
+          if (it == local.end()) {
+            idx = resolver_.AddSubject(r.subject_id);
+            local.emplace(r.subject_id, idx);
+          } else {
+            idx = it->second;
+          }
+          resolver_.AddHolding(k, IndexKeyFromMac(r.mac), idx);
+          return Status::Ok();
+        }));
+  }
+  id_birth_.assign(resolver_.subject_count(), kUnknown);
+  col_birth_.assign(resolver_.subject_count(), kUnknown);
+  minor_counted_.assign(resolver_.subject_count(), 0);
+  return Status::Ok();
+}
+
+Status Importer::ProcessRow(const Row& row) {
+  last_row_no_ = row.row_no;
+  ++report_.rows_read;
+  if (row.error) {
+    report_.Reject(row.row_no, *row.error);
+    return Status::Ok();
+  }
+  const size_t ncol = header_.size();
+  if (row.cells.size() != ncol) {
+    report_.Reject(row.row_no, "expected " + std::to_string(ncol) + " fields, found " +
+                                   std::to_string(row.cells.size()));
+    return Status::Ok();
+  }
+  for (size_t c = 0; c < ncol; ++c) {
+    int fi = col_field_[c];
+    ValueType t = fi >= 0 ? fields_[fi].type : ValueType::kText;
+    if (!EvalCell(t, row.cells[c], import_date_, &cells_[c])) {
+      report_.Reject(row.row_no, "column " + std::to_string(c + 1) + ": text is not valid UTF-8");
+      return Status::Ok();
+    }
+  }
+  if (customers()) {
+    bool any = false;
+    for (int fi : identifying_) {
+      for (int c : field_cols_[fi]) any = any || cells_[c].present;
+    }
+    if (!any) {
+      report_.Reject(row.row_no,
+                     "none of name, mobile, id_number, email, address, member_no is present");
+      return Status::Ok();
+    }
+  }
+  ++report_.rows_imported;
+
+  // Counts, the row's chosen value per field, and the record.
+  PendingRow pr;
+  pr.row_no = row.row_no;
+  pr.record = json::object();
+  json invalid_names = json::array();
+  uint32_t categories = 0;
+  std::vector<int> chosen(fields_.size(), -1);
+  for (size_t fi = 0; fi < fields_.size(); ++fi) {
+    const std::vector<int>& cols = field_cols_[fi];
+    if (cols.empty()) continue;
+    FieldCounts& fc = *field_counts_[fi];
+    int first_present = -1, first_valid = -1;
+    for (int c : cols) {
+      const Cell& cell = cells_[c];
+      if (!cell.present) continue;
+      ++fc.present;
+      if (cell.valid) {
+        ++fc.valid;
+        if (first_valid < 0) first_valid = c;
+      } else {
+        ++fc.invalid;
+      }
+      if (first_present < 0) first_present = c;
+      if (static_cast<int>(fi) == f_id_) {
+        IdNumberCounts& ic = report_.id_number;
+        switch (cell.id.outcome) {
+          case classify::IdOutcome::kValid: ++ic.valid; break;
+          case classify::IdOutcome::kConverted15: ++ic.valid; ++ic.converted15; break;
+          case classify::IdOutcome::kBadChecksum: ++ic.invalid; ++ic.bad_checksum; break;
+          case classify::IdOutcome::kExcelMangled: ++ic.invalid; ++ic.excel_mangled; break;
+          default: ++ic.invalid; break;
+        }
+      }
+      if (static_cast<int>(fi) == f_notes_ &&
+          classify::ScanFreeText(cell.norm, import_date_).any()) {
+        ++report_.free_text_pii;
+      }
+    }
+    int pick = first_valid >= 0 ? first_valid : first_present;
+    if (pick < 0) continue;
+    chosen[fi] = pick;
+    categories |= field_category_bit_[fi];
+    const std::string name(fields_[fi].name);
+    pr.record[name] = CellJson(cells_[pick]);
+    if (!cells_[pick].valid) invalid_names.push_back(name);
+    for (int c : cols) {
+      if (c == pick || !cells_[c].present) continue;
+      std::string extra = name + ".c" + std::to_string(c + 1);
+      pr.record[extra] = CellJson(cells_[c]);
+      if (!cells_[c].valid) invalid_names.push_back(extra);
+    }
+  }
+  for (size_t c = 0; c < ncol; ++c) {
+    if (col_field_[c] < 0 && cells_[c].present) {
+      pr.record["c" + std::to_string(c + 1)] = cells_[c].norm;
+    }
+  }
+  if (!invalid_names.empty()) pr.record["_invalid"] = std::move(invalid_names);
+
+  // Keys and blind-index values (every valid / present cell of the indexed fields). Each
+  // (kind, value) is MACed once per row.
+  std::vector<std::pair<const char*, const std::string*>> macced;  // parallel to pr.index
+  auto mac_of = [&](const char* kind, const std::string& canonical) -> const Bytes& {
+    for (size_t i = 0; i < macced.size(); ++i) {
+      if (macced[i].first == kind && *macced[i].second == canonical) return pr.index[i].second;
+    }
+    macced.emplace_back(kind, &canonical);
+    pr.index.emplace_back(kind, Mac(kind, canonical));
+    return pr.index.back().second;
+  };
+  std::vector<std::string> name_like_values;  // keeps canonical names alive for mac_of
+  name_like_values.reserve(8);
+  auto add_index = [&](const char* kind, const std::string& canonical) {
+    if (!canonical.empty()) mac_of(kind, canonical);
+  };
+  auto index_field = [&](int fi, const char* kind, bool name_like) {
+    if (fi < 0) return;
+    for (int c : field_cols_[fi]) {
+      const Cell& cell = cells_[c];
+      if (!cell.present) continue;
+      if (name_like) {
+        if (name_like_values.size() == name_like_values.capacity()) continue;  // > 8 columns
+        name_like_values.push_back(fi == f_name_ ? CanonicalName(cell.norm)
+                                                 : CanonicalMemberNo(cell.norm));
+        add_index(kind, name_like_values.back());
+      } else if (cell.valid) {
+        add_index(kind, cell.canonical);
+      }
+    }
+  };
+  auto key_of = [&](int fi, const char* kind) -> std::optional<IndexKey> {
+    if (fi < 0 || chosen[fi] < 0) return std::nullopt;
+    const Cell& cell = cells_[chosen[fi]];
+    if (!cell.valid) return std::nullopt;
+    return IndexKeyFromMac(mac_of(kind, cell.canonical));
+  };
+  std::optional<IndexKey> id_key = key_of(f_id_, "id_number");
+  std::optional<IndexKey> mobile_key = key_of(f_mobile_, "mobile");
+
+  if (!customers()) {
+    // Match by ID number, mobile, member number; no subject is created.
+    std::optional<IndexKey> member_key;
+    if (f_member_ >= 0 && chosen[f_member_] >= 0) {
+      std::string m = CanonicalMemberNo(cells_[chosen[f_member_]].norm);
+      if (!m.empty()) member_key = IndexKeyFromMac(Mac("member_no", m));
+    }
+    std::optional<uint32_t> s = resolver_.Match(id_key, mobile_key, member_key);
+    if (s) {
+      ++report_.rows_merged;
+      pr.subject = *s;
+      Touch(*s, false).categories |= categories;
+    } else {
+      report_.Unmatched(row.row_no);
+      pr.placeholder = true;
+      if (placeholder_id_.empty()) {
+        placeholder_id_ = v_ != nullptr ? NewId(v_->random(), "s_") : "scan_unmatched";
+        placeholder_pending_ = true;
+      }
+    }
+    pr.index.clear();  // other kinds are matched, never indexed
+    pending_rows_.push_back(std::move(pr));
+    return Status::Ok();
+  }
+
+  index_field(f_id_, "id_number", false);
+  index_field(f_mobile_, "mobile", false);
+  index_field(f_email_, "email", false);
+  index_field(f_bank_, "bank_card", false);
+  index_field(f_name_, "name", true);
+  index_field(f_member_, "member_no", true);
+
+  SubjectResolver::RowKeys keys;
+  keys.id_number = id_key;
+  keys.mobile = mobile_key;
+  keys.email = key_of(f_email_, "email");
+  SubjectResolver::Decision d = resolver_.Resolve(keys);
+  uint32_t idx;
+  bool created = d.create;
+  if (d.create) {
+    idx = NewSubject();
+    ++report_.subjects_created;
+    if (d.shared_contact) ++report_.shared_contact;
+  } else {
+    idx = d.subject;
+    ++report_.rows_merged;
+  }
+  pr.subject = idx;
+
+  // Birth dates: the ID's wins over the column (a disagreement is counted).
+  std::optional<Date> row_id_birth, row_col_birth;
+  std::string region;
+  if (f_id_ >= 0 && chosen[f_id_] >= 0 && cells_[chosen[f_id_]].valid) {
+    row_id_birth = cells_[chosen[f_id_]].id.birth_date;
+    region = cells_[chosen[f_id_]].id.region_code;
+  }
+  if (f_birth_ >= 0 && chosen[f_birth_] >= 0 && cells_[chosen[f_birth_]].valid) {
+    row_col_birth = cells_[chosen[f_birth_]].date;
+  }
+  if (row_id_birth && row_col_birth && *row_id_birth != *row_col_birth) {
+    ++report_.birth_date_conflicts;
+  }
+  const bool had_id = resolver_.HasIdNumber(idx);
+  if (!row_id_birth) {
+    bool need = had_id ? id_birth_[idx] == kUnknown
+                       : (col_birth_[idx] == kUnknown && !row_col_birth);
+    if (need) JV_RETURN_IF_ERROR(LoadBirth(idx));
+  }
+  if (row_id_birth) id_birth_[idx] = static_cast<int32_t>(row_id_birth->ToDays());
+  if (row_col_birth) col_birth_[idx] = static_cast<int32_t>(row_col_birth->ToDays());
+
+  // What the subject holds from now on.
+  for (const auto& [kind, mac] : pr.index) {
+    std::string_view k(kind);
+    KeyKind kk;
+    if (k == "id_number") {
+      kk = KeyKind::kIdNumber;
+    } else if (k == "mobile") {
+      kk = KeyKind::kMobile;
+    } else if (k == "email") {
+      kk = KeyKind::kEmail;
+    } else if (k == "member_no") {
+      kk = KeyKind::kMemberNo;
+    } else {
+      continue;
+    }
+    resolver_.AddHolding(kk, IndexKeyFromMac(mac), idx);
+  }
+
+  PendingSubject& ps = Touch(idx, created);
+  ps.categories |= categories;
+  if (f_store_ >= 0 && chosen[f_store_] >= 0) {
+    ps.has_store = true;
+    ps.store = cells_[chosen[f_store_]].norm;
+  }
+  if (!region.empty()) {
+    ps.region_from = 2;
+    ps.province = region.substr(0, 2);
+    ps.city = region.substr(0, 4);
+  } else if (!resolver_.HasIdNumber(idx) && ps.region_from != 2 && f_address_ >= 0 &&
+             chosen[f_address_] >= 0) {
+    classify::AddressRegion r = classify::MatchAddressRegion(cells_[chosen[f_address_]].norm);
+    if (!r.province_code.empty()) {
+      ps.region_from = 1;
+      ps.province = r.province_code;
+      ps.city = r.city_code;
+    }
+  }
+  pending_rows_.push_back(std::move(pr));
+  return Status::Ok();
+}
+
+json Importer::SavedState(bool final) const {
+  json j = report_.ToJson();
+  if (!final) {
+    j["progress"] = {{"rows_consumed", last_row_no_},
+                     {"placeholder", placeholder_id_},
+                     {"source_id", source_id_}};
+  }
+  j["source_id"] = source_id_;
+  return j;
+}
+
+Status Importer::FlushBatch(bool final) {
+  if (v_ == nullptr) {
+    for (const PendingSubject& p : pending_subjects_) {
+      if (!customers()) continue;
+      int32_t b = EffectiveBirth(p.idx);
+      bool after = IsDate(b) && classify::IsMinorUnder14(Date::FromDays(b), import_date_);
+      report_.minors += static_cast<int>(after) - static_cast<int>(minor_counted_[p.idx]);
+      minor_counted_[p.idx] = after;
+    }
+    pending_rows_.clear();
+    pending_subjects_.clear();
+    pending_pos_.clear();
+    return Status::Ok();
+  }
+  store::Store& s = v_->store();
+  store::Transaction txn(s);
+  JV_RETURN_IF_ERROR(txn.Start());
+  const int64_t now = clock_.NowMicros();
+  for (const PendingSubject& p : pending_subjects_) {
+    std::string sid(resolver_.SubjectId(p.idx));
+    store::SubjectRow row;
+    json a = json::object();
+    if (!p.created) {
+      JV_ASSIGN_OR_RETURN(row, s.GetSubject(sid));
+      a = json::parse(row.attrs_json, nullptr, false);
+      if (!a.is_object()) a = json::object();
+    } else {
+      row.id = sid;
+      row.state = "active";
+      row.created_micros = now;
+    }
+    row.updated_micros = now;
+    if (p.has_store) a["store"] = p.store;
+    if (p.region_from == 2 ||
+        (p.region_from == 1 && a.value("region_from", std::string()) != "id")) {
+      a["province"] = p.province;
+      a["city"] = p.city;
+      a["region_from"] = p.region_from == 2 ? "id" : "address";
+    }
+    uint32_t cats = p.categories;
+    if (a.contains("categories") && a["categories"].is_array()) {
+      for (const json& c : a["categories"]) {
+        for (int bit = 0; bit <= kItemsCategory; ++bit) {
+          if (c.is_string() && c.get<std::string>() == CategoryName(bit)) cats |= 1u << bit;
+        }
+      }
+    }
+    json cl = json::array();
+    for (int bit = 0; bit <= kItemsCategory; ++bit) {
+      if (cats & (1u << bit)) cl.push_back(CategoryName(bit));
+    }
+    a["categories"] = std::move(cl);
+    if (customers()) {
+      a["has_id"] = resolver_.HasIdNumber(p.idx);
+      int32_t b = EffectiveBirth(p.idx);
+      bool after = IsDate(b) && classify::IsMinorUnder14(Date::FromDays(b), import_date_);
+      bool before = !p.created && a.value("last_source", std::string()) == source_id_ &&
+                    a.value("minor", false);
+      report_.minors += static_cast<int>(after) - static_cast<int>(before);
+      a["minor"] = after;
+      a["last_source"] = source_id_;
+    }
+    row.attrs_json = a.dump();
+    if (p.created) {
+      JV_RETURN_IF_ERROR(s.InsertSubject(row));
+    } else {
+      JV_RETURN_IF_ERROR(s.UpdateSubject(row));
+    }
+  }
+  if (placeholder_pending_) {
+    store::SubjectRow row;
+    row.id = placeholder_id_;
+    row.state = "unmatched";
+    row.attrs_json = json({{"placeholder", "unmatched_rows"},
+                           {"source_id", source_id_},
+                           {"kind", std::string(ImportKindName(o_.kind))}})
+                         .dump();
+    row.created_micros = row.updated_micros = now;
+    JV_RETURN_IF_ERROR(s.InsertSubject(row));
+  }
+  const std::string key_class(KeyClassForKind(o_.kind));
+  struct Entry {
+    const char* kind;
+    const Bytes* mac;
+    uint32_t row;
+  };
+  std::vector<Entry> entries;
+  std::vector<std::string> sids;
+  sids.reserve(pending_rows_.size());
+  for (const PendingRow& r : pending_rows_) {
+    sids.push_back(r.placeholder ? placeholder_id_ : std::string(resolver_.SubjectId(r.subject)));
+    JV_RETURN_IF_ERROR(v_->AddRecord(sids.back(), key_class, source_id_, r.row_no, r.record));
+    for (const auto& [kind, mac] : r.index) {
+      entries.push_back({kind, &mac, static_cast<uint32_t>(sids.size() - 1)});
+    }
+  }
+  // Blind-index entries in (kind, mac) order, for B-tree locality. The sort is stable, so
+  // entries with the same (kind, mac) keep row order: "earliest holder" (insertion order,
+  // store.h FindIndex) is what it would be unsorted.
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    int c = std::strcmp(a.kind, b.kind);
+    if (c != 0) return c < 0;
+    return *a.mac < *b.mac;
+  });
+  for (const Entry& e : entries) {
+    JV_RETURN_IF_ERROR(s.PutIndex({e.kind, *e.mac, sids[e.row]}));
+  }
+  store::SourceRow src;
+  src.id = source_id_;
+  src.kind = std::string(ImportKindName(o_.kind));
+  src.file_hash = file_hash_;
+  src.status = final ? kStatusComplete : kStatusRunning;
+  src.report_json = SavedState(final).dump();
+  src.created_micros = source_created_;
+  src.updated_micros = now;
+  JV_RETURN_IF_ERROR(s.PutSource(src));
+  if (final) {
+    json details = {{"source_id", source_id_},
+                    {"file_hash", file_hash_},
+                    {"kind", report_.kind},
+                    {"format", report_.format},
+                    {"encoding", report_.encoding},
+                    {"rows_read", report_.rows_read},
+                    {"rows_rejected", report_.rows_rejected},
+                    {"rows_imported", report_.rows_imported},
+                    {"subjects_created", report_.subjects_created},
+                    {"rows_merged", report_.rows_merged},
+                    {"shared_contact", report_.shared_contact},
+                    {"minors", report_.minors},
+                    {"free_text_pii", report_.free_text_pii},
+                    {"forced", o_.force}};
+    JV_RETURN_IF_ERROR(v_->AuditInTxn("import", "", "import", details).status());
+  }
+  JV_RETURN_IF_ERROR(txn.Commit());
+  v_->DropKeyCache();
+  rows_consumed_ = last_row_no_;
+  placeholder_pending_ = false;
+  pending_rows_.clear();
+  pending_subjects_.clear();
+  pending_pos_.clear();
+  return Status::Ok();
+}
+
+Status Importer::MainPass() {
+  JV_ASSIGN_OR_RETURN(auto reader, OpenRowReader(o_.path, reader_opts_));
+  if (reader->Header() != header_) {
+    return InvalidArgumentError("the file changed while it was being imported");
+  }
+  Row row;
+  int64_t in_batch = 0;
+  int64_t done = 0;
+  const int64_t batch = std::max<int64_t>(1, o_.batch_rows);
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool more, reader->Next(&row));
+    if (!more) break;
+    ++done;
+    if (row.row_no <= rows_consumed_) continue;
+    JV_RETURN_IF_ERROR(ProcessRow(row));
+    if (++in_batch >= batch) {
+      JV_RETURN_IF_ERROR(FlushBatch(false));
+      in_batch = 0;
+      if (o_.after_batch_for_test) JV_RETURN_IF_ERROR(o_.after_batch_for_test(rows_consumed_));
+    }
+    if (o_.progress && done % 1000 == 0) o_.progress(done, total_rows_);
+  }
+  if (done != total_rows_) {
+    return InvalidArgumentError("the file changed while it was being imported");
+  }
+  JV_RETURN_IF_ERROR(FlushBatch(true));
+  if (o_.progress) o_.progress(total_rows_, total_rows_);
+  return Status::Ok();
+}
+
+Result<ImportReport> Importer::Run() {
+  auto start = std::chrono::steady_clock::now();
+  import_date_ = o_.import_date ? *o_.import_date : ChinaDateFromMicros(clock_.NowMicros());
+  reader_opts_.format = o_.format;
+  reader_opts_.encoding = o_.encoding;
+  reader_opts_.sheet = o_.sheet;
+  if (o_.batch_rows <= 0) return InvalidArgumentError("batch size must be positive");
+
+  crypto::Suite suite = v_ != nullptr ? v_->suite() : crypto::Suite::kStd;
+  JV_ASSIGN_OR_RETURN(file_hash_, HashFile(o_.path, suite));
+
+  // An earlier import of the same file?
+  std::optional<store::SourceRow> previous;
+  if (v_ != nullptr) {
+    JV_ASSIGN_OR_RETURN(previous, v_->store().FindSourceByHash(file_hash_, std::string(ImportKindName(o_.kind))));
+    if (previous && previous->status == kStatusComplete && !o_.force) {
+      return AlreadyExistsError(o_.path + ": this file was already imported as " +
+                                std::string(ImportKindName(o_.kind)) + " (source " +
+                                previous->id + ", " +
+                                FormatRfc3339Seconds(previous->updated_micros) +
+                                "); use --force to import it again");
+    }
+  }
+  bool resume = previous && previous->status == kStatusRunning;
+
+  Status pre = PrePass();
+  if (!pre.ok()) return WithPath(o_.path, pre);
+
+  if (resume) {
+    json saved = json::parse(previous->report_json, nullptr, false);
+    if (!saved.is_object() || !saved.contains("progress") || !saved["progress"].is_object()) {
+      return DataLossError("the interrupted import of this file has no usable saved state");
+    }
+    JV_ASSIGN_OR_RETURN(report_, ImportReport::FromJson(saved));
+    const json& p = saved["progress"];
+    rows_consumed_ = p.value("rows_consumed", int64_t{0});
+    last_row_no_ = rows_consumed_;
+    placeholder_id_ = p.value("placeholder", std::string());
+    source_id_ = previous->id;
+    source_created_ = previous->created_micros;
+    JV_ASSIGN_OR_RETURN(import_date_, Date::Parse(report_.import_date));
+    mapping_ = report_.mapping;
+    report_.resumed = true;
+  } else {
+    JV_ASSIGN_OR_RETURN(
+        mapping_, ProposeMapping(o_.kind, header_, samples_, import_date_,
+                                 o_.mapping ? &*o_.mapping : nullptr));
+    report_ = EmptyReport(o_.kind);
+    report_.mapping = mapping_;
+    report_.import_date = import_date_.ToString();
+    if (v_ != nullptr) {
+      source_id_ = NewId(v_->random(), "src_");
+      source_created_ = clock_.NowMicros();
+    }
+  }
+  report_.source = o_.path;
+  report_.file_hash = file_hash_;
+  report_.format = format_;
+  report_.encoding = encoding_;
+  report_.kind = std::string(ImportKindName(o_.kind));
+  report_.source_id = source_id_;
+  if (v_ == nullptr) {
+    for (size_t c = 0; c < header_.size(); ++c) {
+      column_stats.push_back(ComputeColumnStats(samples_[c], import_date_));
+    }
+  }
+  samples_.clear();
+  samples_.shrink_to_fit();
+
+  JV_RETURN_IF_ERROR(Setup());
+  JV_RETURN_IF_ERROR(LoadResolver());
+  Status st = MainPass();
+  if (!st.ok()) {
+    if (st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kDataLoss) {
+      return WithPath(o_.path, st);
+    }
+    return st;
+  }
+  report_.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report_;
+}
+
+}  // namespace
+
+std::string_view KeyClassForKind(ImportKind kind) {
+  switch (kind) {
+    case ImportKind::kCustomers: return vault::kClassProfile;
+    case ImportKind::kTransactions: return "accounting_30y";
+    case ImportKind::kBalances: return "prepaid_5y";
+    case ImportKind::kItems: return "customer_items";
+  }
+  return vault::kClassProfile;
+}
+
+Result<ImportReport> ImportFile(vault::Vault& v, const ImportOptions& options) {
+  Importer imp(options, &v, v.clock());
+  return imp.Run();
+}
+
+Result<std::optional<store::SourceRow>> FindCompletedImport(vault::Vault& v,
+                                                            const ImportOptions& options) {
+  JV_ASSIGN_OR_RETURN(std::string hash, HashFile(options.path, v.suite()));
+  JV_ASSIGN_OR_RETURN(auto row, v.store().FindSourceByHash(
+                                    hash, std::string(ImportKindName(options.kind))));
+  if (row && row->status != kStatusComplete) row.reset();
+  return row;
+}
+
+Result<ScanResult> ScanFile(const ImportOptions& options, Clock& clock) {
+  Importer imp(options, nullptr, clock);
+  JV_ASSIGN_OR_RETURN(ImportReport r, imp.Run());
+  ScanResult out;
+  out.report = std::move(r);
+  out.columns = std::move(imp.column_stats);
+  return out;
+}
+
+std::string CanonicalName(std::string_view cell) {
+  Result<std::string> n = NormalizeCell(cell);
+  if (!n.ok()) return "";
+  std::string out;
+  out.reserve(n->size());
+  const std::string& s = *n;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') continue;
+    if (c == 0xC2 && i + 1 < s.size() && s[i + 1] == '\xA0') {
+      ++i;
+      continue;
+    }
+    if (c == 0xE3 && i + 2 < s.size() && s[i + 1] == '\x80' && s[i + 2] == '\x80') {
+      i += 2;
+      continue;
+    }
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : s[i]);
+  }
+  return out;
+}
+
+std::string CanonicalMemberNo(std::string_view cell) {
+  std::string n = CanonicalName(cell);
+  return ToUpperAscii(n);
+}
+
+std::map<std::string, json> CurrentValues(const std::vector<vault::DecryptedRecord>& records,
+                                          std::string_view key_class, const Date& today) {
+  std::map<std::string, json> valid, any;
+  for (const vault::DecryptedRecord& r : records) {
+    if (r.key_class != key_class || !r.fields.is_object()) continue;
+    std::vector<std::string> invalid;
+    auto inv = r.fields.find("_invalid");
+    if (inv != r.fields.end() && inv->is_array()) {
+      for (const json& n : *inv) {
+        if (n.is_string()) invalid.push_back(n.get<std::string>());
+      }
+    }
+    for (auto it = r.fields.begin(); it != r.fields.end(); ++it) {
+      if (!it.key().empty() && it.key()[0] == '_') continue;
+      const json& v = it.value();
+      if (v.is_null() || (v.is_string() && v.get<std::string>().empty())) continue;
+      any[it.key()] = v;
+      if (std::find(invalid.begin(), invalid.end(), it.key()) == invalid.end()) {
+        valid[it.key()] = v;
+      }
+    }
+  }
+  std::map<std::string, json> cur = std::move(valid);
+  for (auto& [k, v] : any) cur.emplace(k, std::move(v));
+  auto id = cur.find("id_number");
+  if (id != cur.end() && id->second.is_string()) {
+    classify::IdNumber n = classify::CheckIdNumber(id->second.get<std::string>(), today);
+    if (n.valid()) {
+      cur["birth_date"] = n.birth_date.ToString();
+      if (cur.find("gender") == cur.end()) cur["gender"] = std::string(classify::GenderName(n.gender));
+    }
+  }
+  return cur;
+}
+
+}  // namespace jv::ingest
