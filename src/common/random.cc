@@ -1,7 +1,10 @@
 #include "src/common/random.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/random.h>
+
+#include <cstring>
 
 #include "src/common/check.h"
 
@@ -24,7 +27,9 @@ std::string Random::RandomString(size_t n, std::string_view alphabet) {
   return s;
 }
 
-void SystemRandom::Fill(uint8_t* out, size_t n) {
+namespace {
+
+void GetRandomOrDie(uint8_t* out, size_t n) {
   size_t done = 0;
   while (done < n) {
     ssize_t r = getrandom(out + done, n - done, 0);
@@ -33,6 +38,39 @@ void SystemRandom::Fill(uint8_t* out, size_t n) {
       JV_CHECK(false && "getrandom failed");
     }
     done += static_cast<size_t>(r);
+  }
+}
+
+// Small requests (ids, nonces, codes: a few bytes each, millions per import) are served
+// from a per-thread buffer refilled from getrandom(2) 4 KiB at a time; bytes are wiped as
+// they are handed out. Large requests (keys are 32 bytes; still small) go through the same
+// path; anything over 256 bytes reads the kernel directly.
+struct RandomPool {
+  uint8_t bytes[4096];
+  size_t left = 0;
+  ~RandomPool() { explicit_bzero(bytes, sizeof bytes); }
+};
+
+}  // namespace
+
+void SystemRandom::Fill(uint8_t* out, size_t n) {
+  if (n > 256) {
+    GetRandomOrDie(out, n);
+    return;
+  }
+  thread_local RandomPool pool;
+  while (n > 0) {
+    if (pool.left == 0) {
+      GetRandomOrDie(pool.bytes, sizeof pool.bytes);
+      pool.left = sizeof pool.bytes;
+    }
+    size_t take = n < pool.left ? n : pool.left;
+    uint8_t* src = pool.bytes + (sizeof pool.bytes - pool.left);
+    std::memcpy(out, src, take);
+    explicit_bzero(src, take);
+    pool.left -= take;
+    out += take;
+    n -= take;
   }
 }
 
