@@ -2,6 +2,8 @@
 # Starts and stops the servers the tests need, on 127.0.0.1 only, in a private directory.
 # Sourced by scripts/test.sh. Exports JV_TEST_PG_URL and JV_TEST_SMTP_PORT when they are up.
 
+JV_REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
 start_test_services() {
   JV_SERVICES_DIR=$(mktemp -d /tmp/jadevault-services.XXXXXX)
   export JV_SERVICES_DIR
@@ -26,9 +28,14 @@ start_test_services() {
   if /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null; then
     local smtpport=2525
     mkdir -p "$JV_SERVICES_DIR/mail"
-    /usr/bin/python3 tests/integration/smtp_sink.py 127.0.0.1 "$smtpport" "$JV_SERVICES_DIR/mail" \
+    /usr/bin/python3 "$JV_REPO_DIR/tests/integration/smtp_sink.py" 127.0.0.1 "$smtpport" "$JV_SERVICES_DIR/mail" \
       >"$JV_SERVICES_DIR/smtp.log" 2>&1 &
     echo $! >"$JV_SERVICES_DIR/smtp.pid"
+    # Wait until it accepts connections (at most 15 s).
+    for _ in $(seq 1 150); do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$smtpport") 2>/dev/null; then break; fi
+      sleep 0.1
+    done
     export JV_TEST_SMTP_PORT=$smtpport
     export JV_TEST_MAIL_DIR="$JV_SERVICES_DIR/mail"
     echo "test services: SMTP sink on 127.0.0.1:$smtpport"

@@ -3,6 +3,8 @@
 #include <sys/resource.h>
 
 #include <cstdlib>
+#include <ctime>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -19,11 +21,28 @@ void DisableCoreDumps() {
   ::setrlimit(RLIMIT_CORE, &rl);
 }
 
+// JADEVAULT_FAKE_NOW=2026-01-02T03:04:05Z (hidden, for tests): the vault clock reads this
+// instant instead of the system time. Returns false if unset or malformed.
+bool FakeNowMicros(int64_t* micros) {
+  const char* env = std::getenv("JADEVAULT_FAKE_NOW");
+  if (env == nullptr || *env == '\0') return false;
+  std::tm tm{};
+  const char* end = ::strptime(env, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (end == nullptr || (std::string(end) != "Z" && std::string(end) != "+00:00")) return false;
+  *micros = static_cast<int64_t>(::timegm(&tm)) * 1000000;
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   DisableCoreDumps();
   jv::cli::CommandContext ctx;
+  static jv::FakeClock fake_clock;
+  if (int64_t now = 0; FakeNowMicros(&now)) {
+    fake_clock.SetMicros(now);
+    ctx.clock = &fake_clock;
+  }
   CLI::App app{"jadevault (玉匣): customer personal information through a transfer or liquidation",
                "jadevault"};
   app.require_subcommand(1);
