@@ -16,6 +16,8 @@ void RegisterAgeCommands(CLI::App& app, CommandContext& ctx);
 void RegisterImportCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSubjectsCommands(CLI::App& app, CommandContext& ctx);
 void RegisterDatagenCommand(CLI::App& app, CommandContext& ctx);
+void RegisterTransferCommands(CLI::App& app, CommandContext& ctx);
+void RegisterPackageCommands(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -26,6 +28,8 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterImportCommands(app, ctx);
   RegisterSubjectsCommands(app, ctx);
   RegisterDatagenCommand(app, ctx);
+  RegisterTransferCommands(app, ctx);
+  RegisterPackageCommands(app, ctx);
 }
 
 }  // namespace jv::cli
