@@ -30,7 +30,7 @@ wall = time.monotonic() - t
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"rc": p.returncode, "wall": wall, "maxrss_kib": ru.ru_maxrss,
                   "user": ru.ru_utime, "sys": ru.ru_stime,
-                  "stdout": p.stdout.decode(errors="replace")[-4000:],
+                  "stdout": p.stdout.decode(errors="replace"),
                   "stderr": p.stderr.decode(errors="replace")[-2000:]}))
 """
 
