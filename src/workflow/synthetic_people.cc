@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "src/classify/id_number.h"
+
 namespace jv::workflow {
 
 namespace {
@@ -25,14 +27,6 @@ const char* Pick(Random& r, const char* const (&arr)[N]) {
 
 }  // namespace
 
-char IdCheckDigit(std::string_view first17) {
-  static const int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  static const char kCheck[] = "10X98765432";
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
-  return kCheck[sum % 11];
-}
-
 SyntheticPerson MakeSyntheticPerson(Random& r, Date today) {
   SyntheticPerson p;
   p.name = std::string(Pick(r, kSurnames)) + Pick(r, kGiven);
@@ -44,7 +38,7 @@ SyntheticPerson MakeSyntheticPerson(Random& r, Date today) {
   int seq = static_cast<int>(r.Uniform(1000));
   std::snprintf(digits, sizeof digits, "%s%04d%02d%02d%03d", Pick(r, kRegions),
                 p.birth_date.year, p.birth_date.month, p.birth_date.day, seq);
-  p.id_number = std::string(digits, 17) + IdCheckDigit(std::string_view(digits, 17));
+  p.id_number = std::string(digits, 17) + classify::IdCheckDigit(std::string_view(digits, 17));
   p.gender = (seq % 2 == 1) ? "男" : "女";
   std::snprintf(digits, sizeof digits, "1%d%09llu", 3 + static_cast<int>(r.Uniform(7)),
                 static_cast<unsigned long long>(r.Uniform(1000000000ULL)));

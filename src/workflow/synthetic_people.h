@@ -26,7 +26,4 @@ struct SyntheticPerson {
 
 SyntheticPerson MakeSyntheticPerson(Random& random, Date today);
 
-// The ISO 7064 MOD 11-2 check character ('0'..'9' or 'X') of the first 17 digits.
-char IdCheckDigit(std::string_view first17);
-
 }  // namespace jv::workflow
