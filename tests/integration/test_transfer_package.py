@@ -163,9 +163,28 @@ class TransferPackageTest(VaultTestCase):
 
         ack = self.jv_ok("package", "ack", self.path("receipt.json"), "--json", env=env).json()
         self.assertEqual(ack["subjects_transferred"], 3)
+        db = os.path.join(self.vault, "vault.db")
+        keys_before = subprocess.run(
+            ["sqlite3", db, "SELECT subject_id, hex(wrapped) FROM data_keys"], check=True,
+            capture_output=True, text=True).stdout.split()
+        raw_before = self.vault_bytes()
+        for line in keys_before:  # the search below can find them: they are there now
+            self.assertIn(bytes.fromhex(line.split("|")[1]), raw_before)
         shred = self.jv_ok("shred", "--transferred", "--json", env=env).json()
         self.assertEqual(shred["shredded"], 3)
         self.assertEqual(shred["restricted"], 0)
+        # No wrapped data key of a shredded customer remains anywhere in the vault's files
+        # (database, WAL, shared memory), not even as freed pages.
+        shredded = set(subprocess.run(
+            ["sqlite3", db, "SELECT id FROM subjects WHERE state = 'shredded'"], check=True,
+            capture_output=True, text=True).stdout.split())
+        self.assertEqual(len(shredded), 3)
+        gone = [bytes.fromhex(line.split("|")[1]) for line in keys_before
+                if line.split("|")[0] in shredded]
+        self.assertGreaterEqual(len(gone), 3)
+        raw = self.vault_bytes()
+        for wrapped in gone:
+            self.assertNotIn(wrapped, raw)
         self.assertEqual(self.find(CUSTOMERS[0][1]), [])
         r = self.jv_ok("subjects", "find", "--id-number", CUSTOMERS[0][2], "--json")
         self.assertEqual(r.json()["subjects"], [])
@@ -178,7 +197,8 @@ class TransferPackageTest(VaultTestCase):
         self.assertEqual(self.openssl_verify(pub, self.path("cert.json"),
                                              self.path("cert.json.sig")), 0)
         self.assertTrue(os.path.exists(self.path("cert.html")))
-        doc = json.loads(open(self.path("cert.json"), "rb").read())
+        with open(self.path("cert.json"), "rb") as f:
+            doc = json.loads(f.read())
         self.assertEqual(len(doc["shred_entries"]), 3)
         self.assertEqual(doc["transfers"][0]["subjects"], 3)
 
