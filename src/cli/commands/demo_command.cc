@@ -16,7 +16,14 @@
 #include "src/cli/unlock.h"
 #include "src/classify/mask.h"
 #include "src/classify/mobile.h"
+#include "src/classify/uscc.h"
+#include "src/crypto/age.h"
+#include "src/workflow/delivery.h"
+#include "src/workflow/gate.h"
+#include "src/workflow/notices.h"
+#include "src/workflow/transfer.h"
 #include "src/common/date.h"
+#include "src/common/strings.h"
 #include "src/datagen/datagen.h"
 #include "src/ingest/importer.h"
 #include "src/vault/vault.h"
@@ -127,6 +134,71 @@ Status ShowOneCustomer(vault::Vault& v, std::string* human, nlohmann::json* doc)
   return Status::Ok();
 }
 
+// The transfer's first half on the demo vault (PIPL 22): a merger, one recipient with its
+// own age key, every customer allocated, notices planned and the SMS and letters written to
+// a file outbox; then the gate, which keeps package build waiting for the objection window.
+Status RunDemoTransfer(CommandContext& ctx, vault::Vault& v, std::string* human,
+                       nlohmann::json* doc) {
+  auto existing = workflow::GetTransfer(v);
+  if (existing.ok()) return Status::Ok();  // a re-run: the transfer is already set up
+  std::string dir = ctx.opts.vault_dir + ".exports";
+  JV_ASSIGN_OR_RETURN(workflow::TransferSettings t, workflow::SetupTransfer(v, "merger", 30));
+  // The recipient's key pair; in real use the recipient makes it and sends only age1….
+  auto identity = crypto::age::X25519Identity::Generate(v.random());
+  SecretBuffer key_file = crypto::age::FormatIdentityFile(
+      identity, FormatRfc3339Seconds(v.clock().NowMicros()));
+  JV_RETURN_IF_ERROR(WriteFileAtomic(dir + "/recipient-age-key.txt", key_file.str(), 0600));
+  std::string uscc17 = "91310000MA1K00042";  // synthetic code, check character computed
+  workflow::RecipientInput r;
+  r.name = "玉匣演示承接珠宝有限公司";
+  r.uscc = uscc17 + classify::UsccCheckChar(uscc17);
+  r.contact_name = "承接方个人信息保护负责人";
+  r.contact_phone = "021-55550000";
+  r.address = "上海市黄浦区南京东路1号";
+  r.region = "CN";
+  r.age_recipient = identity.Recipient().Encode();
+  JV_ASSIGN_OR_RETURN(nlohmann::json recipient, workflow::AddRecipient(v, r));
+  std::string rid = recipient.value("id", "");
+  workflow::AllocateRule all;
+  all.all = true;
+  JV_ASSIGN_OR_RETURN(workflow::AllocateResult alloc, workflow::Allocate(v, rid, all));
+  JV_ASSIGN_OR_RETURN(std::string tmpl, workflow::DefaultNoticeTemplate("zh-CN"));
+  JV_ASSIGN_OR_RETURN(workflow::PlanCounts plan, workflow::PlanNotices(v, tmpl));
+  auto outbox = workflow::MakeFileOutbox(dir + "/outbox", 1000);
+  JV_ASSIGN_OR_RETURN(workflow::SendResult sent,
+                      workflow::SendNotices(v, *outbox, "demo", nullptr));
+  JV_ASSIGN_OR_RETURN(workflow::GateReport gate, workflow::EvaluateGate(v, rid));
+  std::string waiting;
+  for (const auto& rule : gate.rules) {
+    if (rule.blocking && rule.status == workflow::RuleStatus::kFail) {
+      waiting += (waiting.empty() ? "" : ", ") + rule.id;
+    }
+  }
+  (*doc)["transfer"] = {{"reason", t.reason},
+                        {"objection_days", t.objection_days},
+                        {"notice_deadline", t.notice_deadline},
+                        {"recipient", rid},
+                        {"allocated", alloc.recipient_total},
+                        {"plan", {{"sms", plan.sms}, {"email", plan.email}, {"letter", plan.letter},
+                                  {"announcement", plan.announcement}, {"sms_segments", plan.sms_segments}}},
+                        {"sent_to_outbox", sent.sent},
+                        {"gate", gate.ToJson()}};
+  *human += "   转让 (transfer, PIPL 22 merger): recipient " + r.name + ", " +
+            std::to_string(alloc.recipient_total) + " customers allocated\n";
+  *human += "   告知 (notices): " + std::to_string(plan.sms) + " SMS (" +
+            std::to_string(plan.sms_segments) + " segments), " + std::to_string(plan.email) +
+            " email, " + std::to_string(plan.letter) + " letters, " +
+            std::to_string(plan.announcement) + " on the public announcement list; " +
+            std::to_string(sent.sent) + " written to " + dir + "/outbox\n";
+  *human += std::string("   合规闸门 (gate, `jadevault check`): ") +
+            (gate.blocked() ? "package build waits for " + waiting +
+                                  " (objection period ends " + t.notice_deadline +
+                                  "; email notices go out with notices send --channel smtp)"
+                            : "open") +
+            "\n";
+  return Status::Ok();
+}
+
 Status AddDemoSubjects(vault::Vault& v, int n, Progress& progress) {
   Date today = ChinaDateFromMicros(v.clock().NowMicros());
   store::Transaction txn(v.store());
@@ -208,6 +280,7 @@ void RunDemo(CommandContext& ctx, const DemoArgs& a) {
   } else {
     if (ctx.FailIfError(ImportDemoExports(ctx, **v, a.rows, &human, &doc))) return;
     if (ctx.FailIfError(ShowOneCustomer(**v, &human, &doc))) return;
+    if (ctx.FailIfError(RunDemoTransfer(ctx, **v, &human, &doc))) return;
   }
 
   auto cp = (*v)->audit().MakeCheckpoint((*v)->signer());
