@@ -15,13 +15,13 @@
 
 #include "src/common/strings.h"
 #include "src/store/sqlite/sqlite_store.h"
-#include "src/store/testing/temp_dir.h"
+#include "src/common/testing/temp_dir.h"
 
 namespace jv::audit {
 namespace {
 
 using crypto::Suite;
-using store::testing::TempDir;
+using jv::testing::TempDir;
 
 constexpr char kVaultId[] = "v_test0001";
 

@@ -274,7 +274,7 @@ TEST_F(OpensslCliTest, Ed25519PkeyutlVerifiesOurSignatures) {
   auto der = key->PrivateKeyDer();
   ASSERT_TRUE(der.ok());
   const std::string priv = dir_.Write("key.der", der->view());
-  const std::string out = dir_.Path("cli_sig.bin");
+  const std::string out = dir_.File("cli_sig.bin");
   ASSERT_EQ(RunQuiet("openssl pkeyutl -sign -keyform DER -inkey " + priv +
                      " -rawin -in " + in + " -out " + out),
             0);
@@ -311,7 +311,7 @@ TEST_F(OpensslCliTest, Sm2PkeyutlVerifiesOurSignatures) {
   auto der = key->PrivateKeyDer();
   ASSERT_TRUE(der.ok());
   const std::string priv = dir_.Write("key.der", der->view());
-  const std::string out = dir_.Path("cli_sig.bin");
+  const std::string out = dir_.File("cli_sig.bin");
   ASSERT_EQ(
       RunQuiet("openssl pkeyutl -sign -keyform DER -inkey " + priv +
                " -rawin -in " + in +

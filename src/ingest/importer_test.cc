@@ -10,7 +10,7 @@
 #include "src/classify/test_util.h"
 #include "src/common/strings.h"
 #include "src/crypto/hash.h"
-#include "src/store/testing/temp_dir.h"
+#include "src/common/testing/temp_dir.h"
 
 namespace jv::ingest {
 namespace {
@@ -154,7 +154,7 @@ class ImporterTest : public ::testing::Test {
     return j;
   }
 
-  store::testing::TempDir tmp_;
+  jv::testing::TempDir tmp_;
   std::string vault_dir_;
   FakeClock clock_{int64_t{1751250000} * 1000000};  // 2025-06-30
   SystemRandom random_;
@@ -353,7 +353,7 @@ TEST_F(ImporterTest, InterruptedImportResumesToTheSameReport) {
 
   for (int stop_after : {1, 2, 3, 5}) {
     SCOPED_TRACE(stop_after);
-    store::testing::TempDir dir;
+    jv::testing::TempDir dir;
     std::string vd = dir.File("v");
     vault::InitOptions o;
     o.dir = vd;

@@ -4,12 +4,12 @@
 
 #include <gtest/gtest.h>
 
-#include "src/store/testing/temp_dir.h"
+#include "src/common/testing/temp_dir.h"
 
 namespace jv::store {
 namespace {
 
-using ::jv::store::testing::TempDir;
+using ::jv::testing::TempDir;
 
 TEST(OpenStoreTest, PostgresUrlIsNotBuiltYet) {
   auto r = OpenStore("postgresql://localhost/jadevault", OpenMode::kExisting);

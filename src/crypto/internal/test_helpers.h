@@ -1,5 +1,5 @@
-// Test-only helpers for the crypto module's *_test.cc files: hex literals, a
-// temporary directory and a shell runner for the openssl CLI cross-checks. Not
+// Test-only helpers for the crypto module's *_test.cc files: hex literals, the
+// shared temporary directory and a shell runner for the openssl CLI cross-checks. Not
 // used by library code.
 #pragma once
 
@@ -17,6 +17,7 @@
 #include "src/common/check.h"
 #include "src/common/secret_buffer.h"
 #include "src/common/strings.h"
+#include "src/common/testing/temp_dir.h"
 
 namespace jv::crypto::testing {
 
@@ -37,42 +38,8 @@ inline std::string Hex(const SecretBuffer& b) { return HexEncode(b.view()); }
 
 inline Bytes Repeat(uint8_t byte, size_t n) { return Bytes(n, byte); }
 
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents on
-// destruction.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl =
-        std::string(base != nullptr ? base : "/tmp") + "/jv_crypto_XXXXXX";
-    JV_CHECK(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string Path(std::string_view name) const {
-    return path_ + "/" + std::string(name);
-  }
-  std::string Write(std::string_view name, ByteView data) const {
-    std::string p = Path(name);
-    std::ofstream f(p, std::ios::binary | std::ios::trunc);
-    f.write(reinterpret_cast<const char*>(data.data()),
-            static_cast<std::streamsize>(data.size()));
-    JV_CHECK(f.good());
-    return p;
-  }
-  std::string Write(std::string_view name, std::string_view text) const {
-    return Write(name, AsBytes(text));
-  }
-
- private:
-  std::string path_;
-};
+// The shared temporary directory of every module's tests.
+using jv::testing::TempDir;
 
 // Runs `command` with /bin/sh, output discarded; returns its exit status (-1 if
 // it did not exit normally).

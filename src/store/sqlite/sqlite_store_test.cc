@@ -20,12 +20,12 @@
 #include "src/common/random.h"
 #include "src/store/sqlite/sqlite_schema.h"
 #include "src/store/store_conformance_test.h"
-#include "src/store/testing/temp_dir.h"
+#include "src/common/testing/temp_dir.h"
 
 namespace jv::store {
 namespace {
 
-using ::jv::store::testing::TempDir;
+using ::jv::testing::TempDir;
 using ::testing::HasSubstr;
 
 Result<std::unique_ptr<Store>> Upcast(Result<std::unique_ptr<SqliteStore>> r) {
