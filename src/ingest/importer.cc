@@ -168,33 +168,6 @@ Result<std::string> HashFile(const std::string& path, crypto::Suite suite) {
   return HexEncode(h.Final());
 }
 
-// Random bytes for subject ids drawn from the vault's source 4 KiB at a time
-// (Random::RandomString asks for 8 bytes per character: one getrandom(2) call each).
-class BufferedRandom : public Random {
- public:
-  explicit BufferedRandom(Random& source) : source_(source) {}
-  ~BufferedRandom() override { SecureWipe(buf_, sizeof buf_); }
-  void Fill(uint8_t* out, size_t n) override {
-    while (n > 0) {
-      if (pos_ == sizeof buf_) {
-        source_.Fill(buf_, sizeof buf_);
-        pos_ = 0;
-      }
-      size_t take = std::min(n, sizeof buf_ - pos_);
-      std::memcpy(out, buf_ + pos_, take);
-      SecureWipe(buf_ + pos_, take);  // never hand out the same bytes twice
-      pos_ += take;
-      out += take;
-      n -= take;
-    }
-  }
-
- private:
-  Random& source_;
-  uint8_t buf_[4096];
-  size_t pos_ = sizeof buf_;
-};
-
 // Customer-row fields whose presence makes a row importable (SPEC §5.4).
 constexpr std::string_view kIdentifyingFields[] = {"name",  "mobile",  "id_number",
                                                    "email", "address", "member_no"};
@@ -203,7 +176,6 @@ class Importer {
  public:
   Importer(const ImportOptions& o, vault::Vault* v, Clock& clock)
       : o_(o), v_(v), clock_(clock), fields_(ImportKindFields(o.kind)) {
-    if (v_ != nullptr) ids_random_ = std::make_unique<BufferedRandom>(v_->random());
   }
 
   Result<ImportReport> Run();
@@ -250,7 +222,6 @@ class Importer {
   const ImportOptions& o_;
   vault::Vault* v_;  // nullptr: scan
   Clock& clock_;
-  std::unique_ptr<BufferedRandom> ids_random_;  // subject ids (vault mode)
   std::span<const KindField> fields_;
   Date import_date_;
   ReaderOptions reader_opts_;
@@ -302,7 +273,7 @@ Bytes Importer::Mac(const char* kind, std::string_view canonical) const {
 
 uint32_t Importer::NewSubject() {
   std::string id =
-      v_ != nullptr ? NewId(*ids_random_, "s_") : "scan_" + std::to_string(++scan_ids_);
+      v_ != nullptr ? NewId(v_->random(), "s_") : "scan_" + std::to_string(++scan_ids_);
   uint32_t idx = resolver_.AddSubject(id);
   id_birth_.push_back(kNoDate);
   col_birth_.push_back(kNoDate);
