@@ -137,6 +137,22 @@ struct ObjectFilter {
   std::optional<std::string> status;
 };
 
+// Receives every row of a store, table by table (Store::VisitSnapshot). Used by backup.
+class SnapshotVisitor {
+ public:
+  virtual ~SnapshotVisitor() = default;
+  virtual Status OnMeta(const std::string& key, const std::string& value) = 0;
+  virtual Status OnKeySlot(const KeySlotRow& row) = 0;
+  virtual Status OnSubject(const SubjectRow& row) = 0;
+  virtual Status OnDataKey(const DataKeyRow& row) = 0;
+  virtual Status OnRecord(const RecordRow& row) = 0;
+  virtual Status OnIndex(const IndexRow& row) = 0;
+  virtual Status OnSource(const SourceRow& row) = 0;
+  virtual Status OnAudit(const AuditRow& row) = 0;
+  virtual Status OnCheckpoint(const CheckpointRow& row) = 0;
+  virtual Status OnObject(const ObjectRow& row) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -238,6 +254,20 @@ class Store {
   virtual Result<std::vector<ObjectRow>> ListObjects(const ObjectFilter& f) = 0;
   virtual Status DeleteObject(const std::string& kind,
                               const std::string& id) = 0;  // kNotFound if absent
+
+  // --- snapshot (backup and restore) -------------------------------------------------------
+  // Visits every row of the store inside one consistent read snapshot (SQLite: one read
+  // transaction; PostgreSQL: REPEATABLE READ, READ ONLY), so writers in other connections
+  // may go on and none of their half-done work is seen. Order: meta (key order), key slots
+  // ((created_micros, id)), subjects (id order), data keys ((subject_id, key_class)),
+  // records (id order), indexes (per kind in insertion order, kinds in bytewise order),
+  // sources ((created_micros, id)), audit (seq), checkpoints (PutCheckpoint order), objects
+  // ((kind, id)). The visitor must not call this store. Stops early and returns the
+  // visitor's status if it fails. kFailedPrecondition inside a transaction.
+  virtual Status VisitSnapshot(SnapshotVisitor& visitor) = 0;
+  // For restore into an empty store: inserts a record keeping r.id. kAlreadyExists if the
+  // id is taken; InsertRecord afterwards returns ids above every restored one.
+  virtual Status RestoreRecord(const RecordRow& r) = 0;
 
   // --- maintenance --------------------------------------------------------------------------------
   // Makes deleted bytes unrecoverable from the database files (see contract above).

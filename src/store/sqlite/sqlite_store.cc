@@ -834,6 +834,14 @@ Status SqliteStore::DeleteObject(const std::string& kind, const std::string& id)
 
 // --- maintenance -----------------------------------------------------------------------------
 
+// TODO(custody): implement the snapshot (issue 7, backup).
+Status SqliteStore::VisitSnapshot(SnapshotVisitor&) {
+  return InternalError("snapshot is not implemented for SQLite yet");
+}
+Status SqliteStore::RestoreRecord(const RecordRow&) {
+  return InternalError("restore is not implemented for SQLite yet");
+}
+
 Status SqliteStore::Compact() {
   if (in_tx_) return FailedPreconditionError("store: Compact inside a transaction");
   int log_frames = 0, checkpointed = 0;

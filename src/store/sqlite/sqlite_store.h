@@ -119,6 +119,8 @@ class SqliteStore : public Store {
   Result<std::vector<ObjectRow>> ListObjects(const ObjectFilter& f) override;
   Status DeleteObject(const std::string& kind, const std::string& id) override;
 
+  Status VisitSnapshot(SnapshotVisitor& visitor) override;
+  Status RestoreRecord(const RecordRow& r) override;
   Status Compact() override;
 
  private:
