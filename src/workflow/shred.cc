@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/workflow/holds.h"
+
 namespace jv::workflow {
 
 bool IsLockedClass(const std::string& key_class) {
@@ -10,9 +12,16 @@ bool IsLockedClass(const std::string& key_class) {
 
 Result<ShredOutcome> ShredSubject(vault::Vault& vault, const std::string& subject_id,
                                   const std::string& reason) {
+  return ShredSubjectClasses(vault, subject_id, reason, IsLockedClass);
+}
+
+Result<ShredOutcome> ShredSubjectClasses(vault::Vault& vault, const std::string& subject_id,
+                                         const std::string& reason, const KeepClass& keep,
+                                         const nlohmann::json& extra_details) {
   store::Store& st = vault.store();
   store::Transaction txn(st);
   JV_RETURN_IF_ERROR(txn.Start());
+  JV_ASSIGN_OR_RETURN(HoldSet holds, HoldSet::Load(st));
   JV_ASSIGN_OR_RETURN(store::SubjectRow subject, st.GetSubject(subject_id));
   JV_ASSIGN_OR_RETURN(std::vector<store::DataKeyRow> keys, st.ListDataKeys(subject_id));
   JV_ASSIGN_OR_RETURN(std::vector<store::RecordRow> records, st.ListRecords(subject_id));
@@ -31,7 +40,12 @@ Result<ShredOutcome> ShredSubject(vault::Vault& vault, const std::string& subjec
 
   int64_t keys_deleted = 0, records_deleted = 0, indexes_deleted = 0;
   for (const auto& c : classes) {
-    if (IsLockedClass(c)) {
+    if (holds.Covers(subject_id, c)) {
+      out.kept_classes.push_back(c);
+      out.held_classes.push_back(c);
+      continue;
+    }
+    if (keep(c)) {
       out.kept_classes.push_back(c);
       continue;
     }
@@ -57,9 +71,18 @@ Result<ShredOutcome> ShredSubject(vault::Vault& vault, const std::string& subjec
                             {"records_deleted", records_deleted},
                             {"indexes_deleted", indexes_deleted},
                             {"state", out.new_state}};
+  if (!out.held_classes.empty()) details["held_classes"] = out.held_classes;
+  if (extra_details.is_object()) {
+    for (auto it = extra_details.begin(); it != extra_details.end(); ++it) {
+      details[it.key()] = it.value();
+    }
+  }
   JV_RETURN_IF_ERROR(vault.AuditInTxn("subject.shred", subject_id, reason, details).status());
   JV_RETURN_IF_ERROR(txn.Commit());
   vault.DropKeyCache();
+  out.data_keys_deleted = keys_deleted;
+  out.records_deleted = records_deleted;
+  out.indexes_deleted = indexes_deleted;
   return out;
 }
 

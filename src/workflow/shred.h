@@ -9,15 +9,23 @@
 // Calling store().Compact() afterwards (to make the bytes unrecoverable) is left to the
 // caller, who usually shreds a batch first.
 //
-// Used by `responses record --type delete` and `shred --transferred`.
+// A class covered by an active litigation hold (holds.h) is always kept, whoever asks.
+// ShredSubjectClasses is the same with the caller deciding which classes are kept (the
+// retention run keeps the classes whose lock has not ended, retention.h).
+//
+// Used by `responses record --type delete`, `shred --transferred` and `retention run`.
 // Errors: kNotFound if the subject does not exist; kFailedPrecondition if called inside an
 // open transaction; store/audit errors otherwise. Idempotent: shredding an already-shredded
 // subject deletes nothing and still records the audit entry.
 // Thread-safety: uses the vault; one thread at a time.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "src/common/result.h"
 #include "src/vault/vault.h"
@@ -26,8 +34,12 @@ namespace jv::workflow {
 
 struct ShredOutcome {
   std::vector<std::string> shredded_classes;  // data-key classes deleted
-  std::vector<std::string> kept_classes;      // locked classes kept
+  std::vector<std::string> kept_classes;      // locked classes kept (held ones included)
+  std::vector<std::string> held_classes;      // of kept_classes: kept by a litigation hold
   std::string new_state;                      // "shredded" | "restricted"
+  int64_t data_keys_deleted = 0;
+  int64_t records_deleted = 0;
+  int64_t indexes_deleted = 0;
 };
 
 // True if data of `key_class` is under a retention lock (kept by ShredSubject).
@@ -35,5 +47,12 @@ bool IsLockedClass(const std::string& key_class);
 
 Result<ShredOutcome> ShredSubject(vault::Vault& vault, const std::string& subject_id,
                                   const std::string& reason);
+
+// True = keep this class.
+using KeepClass = std::function<bool(const std::string& key_class)>;
+// `extra_details` (an object, no personal data) is merged into the audit entry's details.
+Result<ShredOutcome> ShredSubjectClasses(vault::Vault& vault, const std::string& subject_id,
+                                         const std::string& reason, const KeepClass& keep,
+                                         const nlohmann::json& extra_details = {});
 
 }  // namespace jv::workflow

@@ -11,6 +11,13 @@
 // mask.h); each subject whose records were decrypted gets an audit entry "subject.read".
 // --reveal shows one field in clear and needs --reason (else exit 5, refused by policy);
 // it is audited as "subject.reveal" with the field name and the reason, never the value.
+//
+// A subject in state "restricted" (a retention run destroyed its deletable classes and a
+// legal lock keeps the rest, RULEBOOK P47 / §10) is storage-only: find and show do not
+// decrypt it (no masked values; show lists its records' classes and field names only), and
+// its data is readable only through --reveal with an explicit --purpose and a --reason
+// (else exit 5); the value comes from whichever kept class holds the field (aml_10y, ...).
+// Which roles may do that (dpo, auditor) is checked once the policy module exists.
 #include <set>
 
 #include "src/classify/email.h"
@@ -35,7 +42,7 @@ constexpr char kDefaultPurpose[] = "customer_service";
 struct SubjectsArgs {
   std::string mobile, id_number, email, name, member_no;
   std::string id;
-  std::string purpose = kDefaultPurpose;
+  std::string purpose;  // "" = kDefaultPurpose
   std::string reveal;
   std::string reason;
 };
@@ -56,6 +63,28 @@ json Masked(const std::map<std::string, json>& cur) {
 }
 
 Date Today(const CommandContext& ctx) { return ChinaDateFromMicros(ctx.clock->NowMicros()); }
+
+std::string PurposeOf(const SubjectsArgs& a) {
+  return a.purpose.empty() ? std::string(kDefaultPurpose) : a.purpose;
+}
+
+constexpr char kRestrictedNote[] =
+    "受限存储：仅可经 --reveal 并给出 --purpose 与 --reason 读取 (restricted storage: readable "
+    "only with --reveal, --purpose and --reason; audited)";
+
+// Current values over every class the subject still has (profile first, then the others in
+// class order): what a restricted subject's reveal reads.
+std::map<std::string, json> CurrentValuesAnyClass(const std::vector<vault::DecryptedRecord>& recs,
+                                                  const Date& today) {
+  std::map<std::string, json> cur = ingest::CurrentValues(recs, vault::kClassProfile, today);
+  std::set<std::string> classes;
+  for (const auto& r : recs) classes.insert(r.key_class);
+  for (const std::string& c : classes) {
+    if (c == vault::kClassProfile) continue;
+    for (auto& [k, v] : ingest::CurrentValues(recs, c, today)) cur.emplace(k, v);
+  }
+  return cur;
+}
 
 // The index kind and canonical value of the one search option given.
 Result<std::pair<std::string, std::string>> SearchKey(const CommandContext& ctx,
@@ -122,6 +151,12 @@ void RunFind(CommandContext& ctx, const SubjectsArgs& a) {
   for (const std::string& id : unique) {
     auto s = vault.store().GetSubject(id);
     if (ctx.FailIfError(s.status())) return;
+    if (s->state == "restricted") {
+      human += id + "  " + s->state + "  (" + kRestrictedNote + ")\n";
+      list.push_back({{"id", id}, {"state", s->state}, {"masked", json::object()},
+                      {"restricted", true}});
+      continue;
+    }
     auto recs = vault.ReadRecords(id);
     if (ctx.FailIfError(recs.status())) return;
     read.push_back(id);
@@ -133,7 +168,7 @@ void RunFind(CommandContext& ctx, const SubjectsArgs& a) {
     human += "\n";
     list.push_back({{"id", id}, {"state", s->state}, {"masked", std::move(masked)}});
   }
-  if (ctx.FailIfError(AuditReads(vault, read, a.purpose, "subjects find"))) return;
+  if (ctx.FailIfError(AuditReads(vault, read, PurposeOf(a), "subjects find"))) return;
   if (unique.empty()) human = "没有匹配的客户 (no subject matches)\n";
   ctx.Report({{"subjects", list}}, human);
 }
@@ -157,13 +192,40 @@ void RunShow(CommandContext& ctx, const SubjectsArgs& a) {
     }
     return ctx.Fail(s.status());
   }
-  auto recs = vault.ReadRecords(a.id);
-  if (ctx.FailIfError(recs.status())) return;
-  std::map<std::string, json> cur = ingest::CurrentValues(*recs, vault::kClassProfile, Today(ctx));
+  const bool restricted = s->state == "restricted";
+  if (restricted && !a.reveal.empty() && a.purpose.empty()) {
+    return ctx.Fail(PermissionDeniedError(
+        "this subject is restricted (storage only): reading it needs --purpose and --reason"));
+  }
   json attrs = json::parse(s->attrs_json, nullptr, false);
   if (attrs.is_discarded()) attrs = json::object();
   json records = json::array();
-  for (const vault::DecryptedRecord& r : *recs) {
+  std::vector<vault::DecryptedRecord> decrypted;
+  if (restricted && a.reveal.empty()) {
+    // Storage only: list what is kept (class, field names) without decrypting anything.
+    auto rows = vault.store().ListRecords(a.id);
+    if (ctx.FailIfError(rows.status())) return;
+    for (const store::RecordRow& r : *rows) {
+      json names = json::array();
+      for (auto part : Split(r.fields, ',')) {
+        if (!part.empty() && part[0] != '_') names.push_back(std::string(part));
+      }
+      records.push_back({{"id", r.id},
+                         {"key_class", r.key_class},
+                         {"source_id", r.source_id},
+                         {"row_no", r.row_no},
+                         {"fields", names},
+                         {"created", FormatRfc3339Seconds(r.created_micros)}});
+    }
+  } else {
+    auto recs = vault.ReadRecords(a.id);
+    if (ctx.FailIfError(recs.status())) return;
+    decrypted = std::move(*recs);
+  }
+  std::map<std::string, json> cur =
+      restricted ? CurrentValuesAnyClass(decrypted, Today(ctx))
+                 : ingest::CurrentValues(decrypted, vault::kClassProfile, Today(ctx));
+  for (const vault::DecryptedRecord& r : decrypted) {
     json names = json::array();
     for (auto it = r.fields.begin(); it != r.fields.end(); ++it) {
       if (!it.key().empty() && it.key()[0] != '_') names.push_back(it.key());
@@ -178,22 +240,28 @@ void RunShow(CommandContext& ctx, const SubjectsArgs& a) {
   json doc = {{"id", s->id},
               {"state", s->state},
               {"attrs", attrs},
-              {"masked", Masked(cur)},
+              {"masked", restricted ? json::object() : Masked(cur)},
               {"records", records},
               {"created", FormatRfc3339Seconds(s->created_micros)},
               {"updated", FormatRfc3339Seconds(s->updated_micros)}};
+  if (restricted) {
+    doc["restricted"] = true;
+    doc["note"] = kRestrictedNote;
+  }
   std::string human = s->id + "  " + s->state + "\n";
+  if (restricted) human += std::string("  ") + kRestrictedNote + "\n";
   for (auto it = doc["masked"].begin(); it != doc["masked"].end(); ++it) {
     human += "  " + it.key() + ": " + it.value().get<std::string>() + "\n";
   }
   {
     store::Transaction txn(vault.store());
     if (ctx.FailIfError(txn.Start())) return;
-    auto st = vault.AuditInTxn("subject.read", s->id, a.purpose, {{"command", "subjects show"}});
+    auto st = vault.AuditInTxn("subject.read", s->id, PurposeOf(a),
+                               {{"command", "subjects show"}, {"restricted", restricted}});
     if (ctx.FailIfError(st.status())) return;
     if (!a.reveal.empty()) {
-      st = vault.AuditInTxn("subject.reveal", s->id, a.purpose,
-                            {{"field", a.reveal}, {"reason", a.reason}});
+      st = vault.AuditInTxn("subject.reveal", s->id, PurposeOf(a),
+                            {{"field", a.reveal}, {"reason", a.reason}, {"restricted", restricted}});
       if (ctx.FailIfError(st.status())) return;
     }
     if (ctx.FailIfError(txn.Commit())) return;
@@ -226,7 +294,8 @@ void RegisterSubjectsCommands(CLI::App& app, CommandContext& ctx) {
 
   CLI::App* show = subjects->add_subcommand("show", "show one subject, masked");
   show->add_option("ID", args->id, "subject id (s_...)")->required();
-  show->add_option("--purpose", args->purpose, "why the data is read (audited)");
+  show->add_option("--purpose", args->purpose,
+                   "why the data is read (audited; required to reveal a restricted subject)");
   show->add_option("--reveal", args->reveal, "show this field in clear (needs --reason)");
   show->add_option("--reason", args->reason, "written reason for --reveal (audited)");
   show->callback([&ctx, args] { RunShow(ctx, *args); });
