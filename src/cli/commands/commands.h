@@ -19,6 +19,7 @@ void RegisterDatagenCommand(CLI::App& app, CommandContext& ctx);
 void RegisterTransferCommands(CLI::App& app, CommandContext& ctx);
 void RegisterPackageCommands(CLI::App& app, CommandContext& ctx);
 void RegisterRetentionCommands(CLI::App& app, CommandContext& ctx);
+void RegisterLiquidationCommands(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -32,6 +33,7 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterTransferCommands(app, ctx);
   RegisterPackageCommands(app, ctx);
   RegisterRetentionCommands(app, ctx);
+  RegisterLiquidationCommands(app, ctx);
 }
 
 }  // namespace jv::cli
