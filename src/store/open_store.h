@@ -11,8 +11,10 @@ namespace jv::store {
 
 enum class OpenMode { kCreate, kExisting };
 
-// `location` is a SQLite file path, or a "postgresql://..." URL (once PostgresStore lands;
-// until then a URL gives kFailedPrecondition "PostgreSQL support is not built yet").
+// `location` is a SQLite file path, or a "postgresql://..." (or "postgres://") libpq URL,
+// opened as a PostgresStore (postgres/postgres_store.h); messages name the URL without its
+// password. For PostgreSQL, kExisting on a database without the vault schema, or a database
+// that does not exist, is kNotFound; an unreachable server is kUnavailable.
 // A database "holds a vault" when its meta key "vault_id" is set (`jadevault init` sets it
 // right after OpenStore(kCreate)).
 // kCreate creates the SQLite file (mode 0600) if missing and fails with kAlreadyExists if the

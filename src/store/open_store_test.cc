@@ -11,10 +11,16 @@ namespace {
 
 using ::jv::testing::TempDir;
 
-TEST(OpenStoreTest, PostgresUrlIsNotBuiltYet) {
-  auto r = OpenStore("postgresql://localhost/jadevault", OpenMode::kExisting);
-  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(r.status().message(), "PostgreSQL support is not built yet");
+// Port 1 on the loopback refuses connections at once: the URL goes to PostgresStore, the
+// failure is kUnavailable, and the message names the server without the password.
+TEST(OpenStoreTest, PostgresUrlWithUnreachableServerIsUnavailableAndHidesPassword) {
+  auto r = OpenStore("postgresql://jv:s3cretpw@127.0.0.1:1/jadevault", OpenMode::kExisting);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable) << r.status().ToString();
+  EXPECT_EQ(r.status().message().find("s3cretpw"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("postgresql://jv@127.0.0.1:1/jadevault"),
+            std::string::npos)
+      << r.status().message();
 }
 
 TEST(OpenStoreTest, CreateThenReopenExisting) {

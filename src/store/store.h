@@ -1,5 +1,5 @@
-// Store: the vault's persistence interface. SqliteStore (store/sqlite) and, later,
-// PostgresStore (store/postgres) implement it; callers never see sqlite3* or PGconn*.
+// Store: the vault's persistence interface. SqliteStore (store/sqlite) and PostgresStore
+// (store/postgres) implement it; callers never see sqlite3* or PGconn*.
 //
 // Contract (every implementation; store_conformance_test.h checks it):
 //  * The store never receives plaintext personal information. Identifiers and field values

@@ -11,24 +11,9 @@
 // SQLite (src/store/sqlite/sqlite_store_test.cc):
 //   INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, StoreConformanceTest,
 //                                  ::testing::Types<SqliteFactory>);
-// PostgreSQL, later, is one short file src/store/postgres/pg_store_test.cc:
-//   struct PgFactory {
-//     std::string url, schema;
-//     bool Available(std::string* why) {
-//       const char* u = std::getenv("JV_TEST_PG_URL");  // e.g. postgresql://localhost/jvtest
-//       if (u == nullptr) { *why = "JV_TEST_PG_URL is not set"; return false; }
-//       url = u; return true;
-//     }
-//     // A private schema per test, so tests never see each other's rows:
-//     Result<std::unique_ptr<Store>> Make() {
-//       schema = NewId(SystemRandom::Get(), "jvt_");
-//       return PostgresStore::Open(url, OpenMode::kCreate, {.schema = schema});
-//     }
-//     Result<std::unique_ptr<Store>> Reopen() {
-//       return PostgresStore::Open(url, OpenMode::kExisting, {.schema = schema});
-//     }
-//     ~PgFactory() { /* DROP SCHEMA <schema> CASCADE */ }
-//   };
+// PostgreSQL (src/store/postgres/postgres_store_test.cc): PgFactory makes a fresh database
+// per test on $JV_TEST_PG_URL's server (postgres/pg_test_database.h) and drops it after;
+// without the variable the suite skips, or fails when $JV_REQUIRE_PG=1 (scripts/test.sh).
 //   INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, StoreConformanceTest,
 //                                  ::testing::Types<PgFactory>);
 //

@@ -163,10 +163,8 @@ class TransferPackageTest(VaultTestCase):
 
         ack = self.jv_ok("package", "ack", self.path("receipt.json"), "--json", env=env).json()
         self.assertEqual(ack["subjects_transferred"], 3)
-        db = os.path.join(self.vault, "vault.db")
-        keys_before = subprocess.run(
-            ["sqlite3", db, "SELECT subject_id, hex(wrapped) FROM data_keys"], check=True,
-            capture_output=True, text=True).stdout.split()
+        keys_before = self.store_sql(
+            f"SELECT subject_id, {self.hex_sql('wrapped')} FROM data_keys")
         raw_before = self.vault_bytes()
         for line in keys_before:  # the search below can find them: they are there now
             self.assertIn(bytes.fromhex(line.split("|")[1]), raw_before)
@@ -174,10 +172,9 @@ class TransferPackageTest(VaultTestCase):
         self.assertEqual(shred["shredded"], 3)
         self.assertEqual(shred["restricted"], 0)
         # No wrapped data key of a shredded customer remains anywhere in the vault's files
-        # (database, WAL, shared memory), not even as freed pages.
-        shredded = set(subprocess.run(
-            ["sqlite3", db, "SELECT id FROM subjects WHERE state = 'shredded'"], check=True,
-            capture_output=True, text=True).stdout.split())
+        # (SQLite: database, WAL, shared memory, not even as freed pages; PostgreSQL: the
+        # pg_dump and the database's table files after VACUUM FULL).
+        shredded = set(self.store_sql("SELECT id FROM subjects WHERE state = 'shredded'"))
         self.assertEqual(len(shredded), 3)
         gone = [bytes.fromhex(line.split("|")[1]) for line in keys_before
                 if line.split("|")[0] in shredded]
