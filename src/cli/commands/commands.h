@@ -18,6 +18,7 @@ void RegisterSubjectsCommands(CLI::App& app, CommandContext& ctx);
 void RegisterDatagenCommand(CLI::App& app, CommandContext& ctx);
 void RegisterTransferCommands(CLI::App& app, CommandContext& ctx);
 void RegisterPackageCommands(CLI::App& app, CommandContext& ctx);
+void RegisterBackupCommands(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -30,6 +31,7 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterDatagenCommand(app, ctx);
   RegisterTransferCommands(app, ctx);
   RegisterPackageCommands(app, ctx);
+  RegisterBackupCommands(app, ctx);
 }
 
 }  // namespace jv::cli
