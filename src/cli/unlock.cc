@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "src/common/strings.h"
+#include "src/vault/custody.h"
 
 namespace jv::cli {
 
@@ -85,15 +86,34 @@ Result<SecretBuffer> ReadKeyFile(const std::string& path) {
   return s;
 }
 
-Result<std::unique_ptr<vault::Vault>> OpenVault(CommandContext& ctx) {
-  // Fail fast with "no vault" before asking for a passphrase.
-  JV_RETURN_IF_ERROR(vault::Vault::ReadConfig(ctx.opts.vault_dir).status());
+Result<vault::UnlockOptions> ReadUnlockOptions(const CommandContext& ctx) {
   vault::UnlockOptions unlock;
-  if (!ctx.opts.key_file.empty()) {
+  if (!ctx.opts.share_files.empty()) {
+    std::vector<vault::Share> shares;
+    for (const auto& path : ctx.opts.share_files) {
+      auto text = ReadFileToString(path);
+      if (!text.ok()) return NotFoundError("cannot read the share file " + path);
+      auto share = vault::ParseShareFile(*text);
+      SecureWipe(text->data(), text->size());
+      if (!share.ok()) {
+        return Status(share.status().code(), path + ": " + share.status().message());
+      }
+      shares.push_back(std::move(share).value());
+    }
+    JV_ASSIGN_OR_RETURN(SecretBuffer secret, vault::CombineShares(shares));
+    unlock.shares = vault::SharesUnlock{shares[0].vault_id, shares[0].set_id, std::move(secret)};
+  } else if (!ctx.opts.key_file.empty()) {
     JV_ASSIGN_OR_RETURN(unlock.key_file_secret, ReadKeyFile(ctx.opts.key_file));
   } else {
     JV_ASSIGN_OR_RETURN(unlock.passphrase, ReadPassphrase(ctx, /*confirm=*/false));
   }
+  return unlock;
+}
+
+Result<std::unique_ptr<vault::Vault>> OpenVault(CommandContext& ctx) {
+  // Fail fast with "no vault" before asking for a passphrase.
+  JV_RETURN_IF_ERROR(vault::Vault::ReadConfig(ctx.opts.vault_dir).status());
+  JV_ASSIGN_OR_RETURN(vault::UnlockOptions unlock, ReadUnlockOptions(ctx));
   JV_ASSIGN_OR_RETURN(auto v, vault::Vault::Open(ctx.opts.vault_dir, std::move(unlock),
                                                  *ctx.clock, *ctx.random));
   v->set_actor("cli:" + OsUser());

@@ -1,6 +1,7 @@
 // Unlocking the vault from the command line: where the secret comes from.
 //
-// Order (SPEC §10): --key-file; else --passphrase-file; else $JADEVAULT_PASSPHRASE; else a
+// Order (SPEC §10): --share FILE (repeated: any K custodian share files of one set; the
+// passphrase is then not asked for); else --key-file; else --passphrase-file; else $JADEVAULT_PASSPHRASE; else a
 // prompt on the terminal (no echo). With no terminal and no other source, the vault stays
 // locked (kUnauthenticated, exit 3). Secrets are held in SecretBuffers and never logged.
 #pragma once
@@ -18,6 +19,10 @@ namespace jv::cli {
 Result<SecretBuffer> ReadPassphrase(const CommandContext& ctx, bool confirm);
 // Reads a key file's secret (its bytes, trailing white space removed).
 Result<SecretBuffer> ReadKeyFile(const std::string& path);
+// The credentials given on the command line (shares, key file or passphrase, in the order
+// above). Share files that do not parse: kInvalidArgument naming the file and line; fewer
+// than K shares, or shares of different sets: kUnauthenticated.
+Result<vault::UnlockOptions> ReadUnlockOptions(const CommandContext& ctx);
 // Opens and unlocks the vault named by --vault; sets the audit actor to "cli:<user>".
 Result<std::unique_ptr<vault::Vault>> OpenVault(CommandContext& ctx);
 

@@ -932,4 +932,316 @@ REGISTER_TYPED_TEST_SUITE_P(
     DocumentedErrorInsideTransactionKeepsIt, CommittedDataSurvivesClose,
     CompactKeepsLiveDataAndRefusesInsideTransaction);
 
+// --- snapshot and restore (a separate group: StoreSnapshotTest) --------------------------
+//
+// Instantiated next to StoreConformanceTest with the same factory:
+//   INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, StoreSnapshotTest, ::testing::Types<SqliteFactory>);
+// A test that needs a second, empty store default-constructs a second factory and calls its
+// Make(), so a factory must give each instance its own database (SQLite: its own temp
+// directory; PostgreSQL: its own schema).
+
+// Every row a snapshot visits, rendered as one line per row in visit order, so two
+// snapshots compare with one EXPECT_EQ and a difference names the row.
+class SnapshotLog : public SnapshotVisitor {
+ public:
+  std::vector<std::string> lines;
+  std::map<std::string, int64_t> counts;
+
+  Status OnMeta(const std::string& k, const std::string& v) override {
+    return Add("meta", k + "=" + v);
+  }
+  Status OnKeySlot(const KeySlotRow& r) override {
+    return Add("key_slot", r.id + "|" + r.kind + "|" + r.params_json + "|" + Hex(r.wrapped) +
+                               "|" + std::to_string(r.created_micros));
+  }
+  Status OnSubject(const SubjectRow& r) override {
+    return Add("subject", r.id + "|" + r.state + "|" + r.attrs_json + "|" +
+                              std::to_string(r.created_micros) + "|" +
+                              std::to_string(r.updated_micros));
+  }
+  Status OnDataKey(const DataKeyRow& r) override {
+    return Add("data_key", r.subject_id + "|" + r.key_class + "|" + Hex(r.wrapped));
+  }
+  Status OnRecord(const RecordRow& r) override {
+    return Add("record", std::to_string(r.id) + "|" + r.subject_id + "|" + r.key_class + "|" +
+                             r.source_id + "|" + std::to_string(r.row_no) + "|" + r.fields +
+                             "|" + Hex(r.ciphertext) + "|" + std::to_string(r.created_micros));
+  }
+  Status OnIndex(const IndexRow& r) override {
+    return Add("index", r.kind + "|" + Hex(r.mac) + "|" + r.subject_id);
+  }
+  Status OnSource(const SourceRow& r) override {
+    return Add("source", r.id + "|" + r.kind + "|" + r.file_hash + "|" + r.status + "|" +
+                             r.report_json + "|" + std::to_string(r.created_micros) + "|" +
+                             std::to_string(r.updated_micros));
+  }
+  Status OnAudit(const AuditRow& r) override {
+    return Add("audit", std::to_string(r.seq) + "|" + r.line + "|" + Hex(r.leaf_hash));
+  }
+  Status OnCheckpoint(const CheckpointRow& r) override {
+    return Add("checkpoint", std::to_string(r.tree_size) + "|" + Hex(r.root_hash) + "|" +
+                                 Hex(r.message) + "|" + Hex(r.signature) + "|" +
+                                 std::to_string(r.created_micros));
+  }
+  Status OnObject(const ObjectRow& r) override {
+    return Add("object", r.kind + "|" + r.id + "|" + r.subject_id + "|" + r.status + "|" +
+                             r.attrs_json + "|" + Hex(r.sealed) + "|" +
+                             std::to_string(r.created_micros) + "|" +
+                             std::to_string(r.updated_micros));
+  }
+
+ private:
+  static std::string Hex(const Bytes& b) {
+    static const char* d = "0123456789abcdef";
+    std::string out;
+    for (uint8_t c : b) {
+      out += d[c >> 4];
+      out += d[c & 15];
+    }
+    return out;
+  }
+  Status Add(const char* table, std::string row) {
+    ++counts[table];
+    lines.push_back(std::string(table) + ": " + row);
+    return Status::Ok();
+  }
+};
+
+// Writes every visited row into `dst` (an empty store), as restore does.
+class SnapshotCopier : public SnapshotVisitor {
+ public:
+  explicit SnapshotCopier(Store& dst) : d_(dst) {}
+  Status OnMeta(const std::string& k, const std::string& v) override { return d_.PutMeta(k, v); }
+  Status OnKeySlot(const KeySlotRow& r) override { return d_.PutKeySlot(r); }
+  Status OnSubject(const SubjectRow& r) override { return d_.InsertSubject(r); }
+  Status OnDataKey(const DataKeyRow& r) override { return d_.PutDataKey(r); }
+  Status OnRecord(const RecordRow& r) override { return d_.RestoreRecord(r); }
+  Status OnIndex(const IndexRow& r) override { return d_.PutIndex(r); }
+  Status OnSource(const SourceRow& r) override { return d_.PutSource(r); }
+  Status OnAudit(const AuditRow& r) override { return d_.AppendAudit(r); }
+  Status OnCheckpoint(const CheckpointRow& r) override { return d_.PutCheckpoint(r); }
+  Status OnObject(const ObjectRow& r) override { return d_.PutObject(r); }
+
+ private:
+  Store& d_;
+};
+
+template <typename Factory>
+class StoreSnapshotTest : public StoreConformanceTest<Factory> {
+ protected:
+  // Fills the store with at least two rows of every table, in an order that differs from
+  // the snapshot's order (so the ordering rules are exercised).
+  void Populate() {
+    Store& s = this->s();
+    JV_CT_ASSERT_OK(s.PutMeta("vault_id", "v_snap"));
+    JV_CT_ASSERT_OK(s.PutMeta("crypto", "std"));
+    JV_CT_ASSERT_OK(s.PutKeySlot({"ks_b", "passphrase", R"({"n":16384})", Bytes(48, 0xB1), 20}));
+    JV_CT_ASSERT_OK(s.PutKeySlot({"ks_a", "shares", R"({"set":"kss_1"})", Bytes(48, 0xA1), 20}));
+    JV_CT_ASSERT_OK(s.PutKeySlot({"ks_c", "keyfile", "{}", Bytes(48, 0xC1), 10}));
+    this->AddSubject("s_b", "shredded");
+    this->AddSubject("s_a");
+    this->AddSubject("s_\xE4\xB8\xAD");  // a non-ASCII id sorts after ASCII ones bytewise
+    JV_CT_ASSERT_OK(s.PutDataKey({"s_b", "profile", Bytes(60, 0x01)}));
+    JV_CT_ASSERT_OK(s.PutDataKey({"s_a", "profile", Bytes(60, 0x02)}));
+    JV_CT_ASSERT_OK(s.PutDataKey({"s_a", "aml_10y", Bytes(60, 0x03)}));
+    JV_CT_ASSERT_OK(s.InsertRecord(this->Record("s_a", "profile", Bytes{1, 2, 3})).status());
+    JV_CT_ASSERT_OK(s.InsertRecord(this->Record("s_b", "profile", Bytes{4, 5})).status());
+    JV_CT_ASSERT_OK(s.InsertRecord(this->Record("s_a", "aml_10y", Bytes{6})).status());
+    JV_CT_ASSERT_OK(s.DeleteRecords("s_b", std::nullopt));  // leaves a gap in the ids
+    JV_CT_ASSERT_OK(s.InsertRecord(this->Record("s_a", "profile", Bytes{7, 8})).status());
+    JV_CT_ASSERT_OK(s.PutIndex({"mobile", Bytes{9, 9}, "s_a"}));
+    JV_CT_ASSERT_OK(s.PutIndex({"email", Bytes{8}, "s_a"}));
+    JV_CT_ASSERT_OK(s.PutIndex({"mobile", Bytes{1}, "s_\xE4\xB8\xAD"}));
+    JV_CT_ASSERT_OK(s.PutSource({"src_b", "customers", "ff", "complete", "{}", 50, 60}));
+    JV_CT_ASSERT_OK(s.PutSource({"src_a", "items", "ee", "running", "{}", 70, 70}));
+    for (int64_t i = 1; i <= 3; ++i) JV_CT_ASSERT_OK(s.AppendAudit(this->Audit(i)));
+    JV_CT_ASSERT_OK(s.PutCheckpoint({3, Bytes(32, 7), Bytes{1, 2}, Bytes(64, 9), 80}));
+    JV_CT_ASSERT_OK(s.PutCheckpoint({1, Bytes(32, 6), Bytes{3}, Bytes(64, 8), 90}));
+    JV_CT_ASSERT_OK(s.PutObject(this->Object("notice", "n_2", "s_a", "sent")));
+    JV_CT_ASSERT_OK(s.PutObject(this->Object("claim", "c_1", "", "open")));
+    JV_CT_ASSERT_OK(s.PutObject(this->Object("notice", "n_1", "s_b", "planned")));
+  }
+  Result<std::unique_ptr<Store>> MakeEmpty(Factory& other) { return other.Make(); }
+};
+
+TYPED_TEST_SUITE_P(StoreSnapshotTest);
+
+TYPED_TEST_P(StoreSnapshotTest, VisitsEveryTableInTheDocumentedOrder) {
+  this->Populate();
+  SnapshotLog log;
+  JV_CT_ASSERT_OK(this->s().VisitSnapshot(log));
+  std::vector<std::string> tables;
+  for (const auto& l : log.lines) {
+    std::string t = l.substr(0, l.find(':'));
+    if (tables.empty() || tables.back() != t) tables.push_back(t);
+  }
+  EXPECT_THAT(tables, ElementsAre("meta", "key_slot", "subject", "data_key", "record", "index",
+                                  "source", "audit", "checkpoint", "object"));
+  auto rows_of = [&](const std::string& table) {
+    std::vector<std::string> out;
+    for (const auto& l : log.lines)
+      if (l.rfind(table + ": ", 0) == 0) out.push_back(l.substr(table.size() + 2));
+    return out;
+  };
+  auto first_field = [](const std::vector<std::string>& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.substr(0, r.find('|')));
+    return out;
+  };
+  // Key slots by (created_micros, id).
+  EXPECT_THAT(first_field(rows_of("key_slot")), ElementsAre("ks_c", "ks_a", "ks_b"));
+  EXPECT_THAT(first_field(rows_of("subject")), ElementsAre("s_a", "s_b", "s_\xE4\xB8\xAD"));
+  std::string aml_hex;
+  for (int i = 0; i < 60; ++i) aml_hex += "03";
+  EXPECT_THAT(rows_of("data_key"), ElementsAre("s_a|aml_10y|" + aml_hex,
+                                               ::testing::StartsWith("s_a|profile|"),
+                                               ::testing::StartsWith("s_b|profile|")));
+  // Records by id; s_b's record is gone, so ids 1, 3, 4.
+  EXPECT_THAT(first_field(rows_of("record")), ElementsAre("1", "3", "4"));
+  // Index kinds bytewise, insertion order within a kind.
+  EXPECT_THAT(rows_of("index"), ElementsAre("email|08|s_a", "mobile|0909|s_a",
+                                            "mobile|01|s_\xE4\xB8\xAD"));
+  EXPECT_THAT(first_field(rows_of("source")), ElementsAre("src_b", "src_a"));
+  EXPECT_THAT(first_field(rows_of("audit")), ElementsAre("1", "2", "3"));
+  EXPECT_THAT(first_field(rows_of("checkpoint")), ElementsAre("3", "1"));  // insertion order
+  EXPECT_THAT(rows_of("object"), ElementsAre(::testing::StartsWith("claim|c_1|"),
+                                             ::testing::StartsWith("notice|n_1|"),
+                                             ::testing::StartsWith("notice|n_2|")));
+  EXPECT_GE(log.counts["meta"], 2);
+}
+
+TYPED_TEST_P(StoreSnapshotTest, EveryRowRoundTripsIntoAnEmptyStore) {
+  this->Populate();
+  SnapshotLog before;
+  JV_CT_ASSERT_OK(this->s().VisitSnapshot(before));
+
+  TypeParam other;
+  std::string why;
+  ASSERT_TRUE(other.Available(&why)) << why;
+  JV_CT_ASSIGN(std::unique_ptr<Store> dst, this->MakeEmpty(other));
+  {
+    Transaction txn(*dst);
+    JV_CT_ASSERT_OK(txn.Start());
+    SnapshotCopier copier(*dst);
+    JV_CT_ASSERT_OK(this->s().VisitSnapshot(copier));
+    JV_CT_ASSERT_OK(txn.Commit());
+  }
+  SnapshotLog after;
+  JV_CT_ASSERT_OK(dst->VisitSnapshot(after));
+  EXPECT_EQ(after.lines, before.lines);
+  // The restored store works like the original: a new record's id is above every restored
+  // one, and the index and audit chain go on.
+  JV_CT_ASSIGN(int64_t id, dst->InsertRecord(this->Record("s_a", "profile", Bytes{1})));
+  EXPECT_GT(id, 4);
+  JV_CT_ASSIGN(auto found, dst->FindIndex("mobile", Bytes{9, 9}));
+  EXPECT_THAT(found, ElementsAre("s_a"));
+  JV_CT_ASSERT_OK(dst->AppendAudit(this->Audit(4)));
+  JV_CT_ASSIGN(auto recs, dst->ListRecords("s_a"));
+  ASSERT_EQ(recs.size(), 4u);
+  EXPECT_EQ(recs[0].id, 1);
+  EXPECT_EQ(recs[0].ciphertext, (Bytes{1, 2, 3}));
+}
+
+TYPED_TEST_P(StoreSnapshotTest, SnapshotIsConsistentWhileAnotherConnectionWrites) {
+  this->Populate();
+  SnapshotLog quiet;
+  JV_CT_ASSERT_OK(this->s().VisitSnapshot(quiet));
+
+  JV_CT_ASSIGN(std::unique_ptr<Store> writer, this->Reopen());
+  // A visitor that, at the first row, makes another connection commit a whole change set
+  // touching every table the snapshot has yet to visit, and deletes rows it has yet to
+  // visit: the snapshot must show the state at its start, none of these changes.
+  class Interfering : public SnapshotLog {
+   public:
+    explicit Interfering(Store& w) : w_(w) {}
+    Status OnMeta(const std::string& k, const std::string& v) override {
+      if (!done_) {
+        done_ = true;
+        Transaction txn(w_);
+        JV_RETURN_IF_ERROR(txn.Start());
+        JV_RETURN_IF_ERROR(w_.PutMeta("zz_late", "1"));
+        JV_RETURN_IF_ERROR(w_.PutKeySlot({"ks_z", "keyfile", "{}", Bytes(48, 0), 5}));
+        JV_RETURN_IF_ERROR(w_.InsertSubject({"s_0", "active", "{}", 1, 1}));
+        JV_RETURN_IF_ERROR(w_.PutDataKey({"s_0", "profile", Bytes(60, 0x0F)}));
+        JV_RETURN_IF_ERROR(w_.DeleteDataKeys("s_a", std::nullopt).status());
+        JV_RETURN_IF_ERROR(w_.DeleteRecords("s_a", std::nullopt).status());
+        JV_RETURN_IF_ERROR(w_.DeleteIndexes("s_a").status());
+        JV_RETURN_IF_ERROR(w_.PutIndex({"email", Bytes{1}, "s_0"}));
+        JV_RETURN_IF_ERROR(w_.PutSource({"src_0", "customers", "aa", "running", "{}", 1, 1}));
+        JV_RETURN_IF_ERROR(w_.AppendAudit(AuditRow{4, "{\"seq\":4}", Bytes(32, 4)}));
+        JV_RETURN_IF_ERROR(w_.PutCheckpoint({4, Bytes(32, 1), Bytes{1}, Bytes(64, 1), 99}));
+        JV_RETURN_IF_ERROR(w_.DeleteObject("notice", "n_2"));
+        JV_RETURN_IF_ERROR(txn.Commit());
+      }
+      return SnapshotLog::OnMeta(k, v);
+    }
+
+   private:
+    Store& w_;
+    bool done_ = false;
+  };
+  Interfering busy(*writer);
+  JV_CT_ASSERT_OK(this->s().VisitSnapshot(busy));
+  EXPECT_EQ(busy.lines, quiet.lines);
+
+  // The writes did happen, and a later snapshot sees all of them.
+  SnapshotLog later;
+  JV_CT_ASSERT_OK(this->s().VisitSnapshot(later));
+  EXPECT_EQ(later.counts["audit"], 4);
+  EXPECT_EQ(later.counts["subject"], 4);
+  EXPECT_EQ(later.counts["record"], 0);
+  EXPECT_EQ(later.counts["object"], 2);
+}
+
+TYPED_TEST_P(StoreSnapshotTest, SnapshotStopsWithTheVisitorsErrorAndRefusesInsideTransaction) {
+  this->Populate();
+  class FailOnSubject : public SnapshotLog {
+   public:
+    Status OnSubject(const SubjectRow&) override { return DataLossError("visitor stops"); }
+  };
+  FailOnSubject v;
+  JV_CT_EXPECT_CODE(this->s().VisitSnapshot(v), StatusCode::kDataLoss);
+  EXPECT_EQ(v.counts.count("record"), 0u);
+  // The store is usable afterwards (the read transaction was ended).
+  JV_CT_ASSERT_OK(this->s().PutMeta("after", "1"));
+  JV_CT_ASSERT_OK(this->s().Begin());
+  SnapshotLog log;
+  JV_CT_EXPECT_CODE(this->s().VisitSnapshot(log), StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(this->s().Rollback());
+}
+
+TYPED_TEST_P(StoreSnapshotTest, RestoreRecordKeepsIdsAndLaterIdsStayAbove) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  RecordRow r = this->Record("s_1", "profile", Bytes{1});
+  r.id = 100;
+  JV_CT_ASSERT_OK(s.RestoreRecord(r));
+  r.id = 7;
+  r.ciphertext = Bytes{2};
+  JV_CT_ASSERT_OK(s.RestoreRecord(r));
+  r.id = 100;
+  JV_CT_EXPECT_CODE(s.RestoreRecord(r), StatusCode::kAlreadyExists);
+  r.subject_id = "s_missing";
+  r.id = 200;
+  JV_CT_EXPECT_CODE(s.RestoreRecord(r), StatusCode::kFailedPrecondition);
+  JV_CT_ASSIGN(int64_t next, s.InsertRecord(this->Record("s_1", "profile", Bytes{3})));
+  EXPECT_GT(next, 100);
+  JV_CT_ASSIGN(auto recs, s.ListRecords("s_1"));
+  ASSERT_EQ(recs.size(), 3u);
+  EXPECT_EQ(recs[0].id, 7);
+  EXPECT_EQ(recs[0].ciphertext, Bytes{2});
+  EXPECT_EQ(recs[1].id, 100);
+  EXPECT_EQ(recs[2].id, next);
+  // Deleting the highest restored record does not make its id reusable.
+  JV_CT_ASSERT_OK(s.DeleteRecords("s_1", std::nullopt));
+  JV_CT_ASSIGN(int64_t again, s.InsertRecord(this->Record("s_1", "profile", Bytes{4})));
+  EXPECT_GT(again, next);
+}
+
+REGISTER_TYPED_TEST_SUITE_P(StoreSnapshotTest, VisitsEveryTableInTheDocumentedOrder,
+                            EveryRowRoundTripsIntoAnEmptyStore,
+                            SnapshotIsConsistentWhileAnotherConnectionWrites,
+                            SnapshotStopsWithTheVisitorsErrorAndRefusesInsideTransaction,
+                            RestoreRecordKeepsIdsAndLaterIdsStayAbove);
+
 }  // namespace jv::store::testing

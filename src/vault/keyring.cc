@@ -28,9 +28,9 @@ Bytes Ad(std::string_view label, std::initializer_list<std::string_view> parts) 
 Result<store::KeySlotRow> SealSlot(crypto::Suite suite, const std::string& vault_id,
                                    const std::string& kind, nlohmann::json params,
                                    const SecretBuffer& slot_key, const SecretBuffer& master,
-                                   Random& random, int64_t now) {
+                                   Random& random, int64_t now, std::string id = "") {
   store::KeySlotRow slot;
-  slot.id = NewId(random, "ks_");
+  slot.id = id.empty() ? NewId(random, "ks_") : std::move(id);
   slot.kind = kind;
   params["suite"] = std::string(crypto::SuiteName(suite));
   slot.params_json = params.dump();
@@ -71,6 +71,23 @@ Result<store::KeySlotRow> Keyring::MakeKeyFileSlot(crypto::Suite suite,
                                    "jadevault keyfile slot v1", crypto::kKeySize));
   nlohmann::json p = {{"kdf", "hkdf"}, {"salt", HexEncode(salt)}};
   return SealSlot(suite, vault_id, "keyfile", p, slot_key, master, random, now_micros);
+}
+
+Result<store::KeySlotRow> Keyring::MakeSharesSlot(crypto::Suite suite,
+                                                  const std::string& vault_id,
+                                                  const SecretBuffer& master,
+                                                  const SecretBuffer& share_secret,
+                                                  const std::string& set_id, int count,
+                                                  int threshold, Random& random,
+                                                  int64_t now_micros) {
+  Bytes salt = random.RandomBytes(16);
+  JV_ASSIGN_OR_RETURN(SecretBuffer slot_key,
+                      crypto::Hkdf(suite, share_secret.view(), salt, "jadevault shares slot v1",
+                                   crypto::kKeySize));
+  std::string id = NewId(random, "ks_");
+  nlohmann::json p = {{"kdf", "hkdf"},  {"salt", HexEncode(salt)}, {"set", set_id},
+                      {"shares", count}, {"threshold", threshold}, {"slot", id}};
+  return SealSlot(suite, vault_id, "shares", p, slot_key, master, random, now_micros, id);
 }
 
 Result<SecretBuffer> Keyring::OpenSlot(crypto::Suite suite, const std::string& vault_id,

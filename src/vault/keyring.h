@@ -50,6 +50,16 @@ class Keyring {
                                                    const SecretBuffer& master,
                                                    const SecretBuffer& key_file_secret,
                                                    Random& random, int64_t now_micros);
+  // A "shares" slot: the master key wrapped under HKDF(share secret, salt, "jadevault shares
+  // slot v1"); the parameters (bound as associated data) name the share set, N, K and the
+  // slot's own id.
+  static Result<store::KeySlotRow> MakeSharesSlot(crypto::Suite suite,
+                                                  const std::string& vault_id,
+                                                  const SecretBuffer& master,
+                                                  const SecretBuffer& share_secret,
+                                                  const std::string& set_id, int count,
+                                                  int threshold, Random& random,
+                                                  int64_t now_micros);
   // Unwraps the master key from `slot` with the passphrase or key-file secret.
   // kUnauthenticated if the secret is wrong (or the slot was tampered with);
   // kInvalidArgument if the slot's parameters are malformed.

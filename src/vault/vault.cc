@@ -130,29 +130,10 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& dir, UnlockOptions
   if (stored_id != config.vault_id) {
     return DataLossError("vault.toml and the vault store belong to different vaults");
   }
-  if (!unlock.passphrase && !unlock.key_file_secret) {
-    return UnauthenticatedError(
-        "the vault is locked: give a passphrase (prompt, --passphrase-file or "
-        "$JADEVAULT_PASSPHRASE) or a key file");
-  }
   JV_ASSIGN_OR_RETURN(auto slots, store->ListKeySlots());
-  std::optional<SecretBuffer> master;
-  for (const auto& slot : slots) {
-    const std::optional<SecretBuffer>* secret = nullptr;
-    if (slot.kind == "passphrase" && unlock.passphrase) secret = &unlock.passphrase;
-    if (slot.kind == "keyfile" && unlock.key_file_secret) secret = &unlock.key_file_secret;
-    if (secret == nullptr) continue;
-    auto m = Keyring::OpenSlot(suite, config.vault_id, slot, **secret);
-    if (m.ok()) {
-      master = std::move(m).value();
-      break;
-    }
-    if (m.status().code() != StatusCode::kUnauthenticated) return m.status();
-  }
-  if (!master) {
-    return UnauthenticatedError(unlock.passphrase ? "wrong passphrase: the vault stays locked"
-                                                  : "the key file does not unlock this vault");
-  }
+  JV_ASSIGN_OR_RETURN(SecretBuffer master_key,
+                      UnlockMasterKey(suite, config.vault_id, slots, unlock));
+  std::optional<SecretBuffer> master(std::move(master_key));
   // Index key and signing key, sealed by the master key.
   Keyring probe(suite, config.vault_id, master->Clone(), SecretBuffer());
   JV_ASSIGN_OR_RETURN(std::string sealed_index_hex, RequireMeta(*store, "sealed_index_key"));
@@ -174,6 +155,48 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& dir, UnlockOptions
   v->store_ = std::move(store);
   v->unlock_ = std::move(unlock);
   return v;
+}
+
+Result<SecretBuffer> UnlockMasterKey(crypto::Suite suite, const std::string& vault_id,
+                                     const std::vector<store::KeySlotRow>& slots,
+                                     const UnlockOptions& unlock) {
+  if (unlock.shares) {
+    const SharesUnlock& sh = *unlock.shares;
+    if (sh.vault_id != vault_id) {
+      return UnauthenticatedError("the shares are for vault " + sh.vault_id +
+                                  ", not for this vault (" + vault_id + ")");
+    }
+    for (const auto& slot : slots) {
+      if (slot.kind != "shares") continue;
+      nlohmann::json p = nlohmann::json::parse(slot.params_json, nullptr, false);
+      if (!p.is_object() || p.value("set", "") != sh.set_id) continue;
+      auto m = Keyring::OpenSlot(suite, vault_id, slot, sh.secret);
+      if (m.ok()) return m;
+      if (m.status().code() != StatusCode::kUnauthenticated) return m.status();
+      return UnauthenticatedError("the shares of set " + sh.set_id +
+                                  " do not unlock the vault: one of them is corrupted or "
+                                  "altered");
+    }
+    return UnauthenticatedError("share set " + sh.set_id +
+                                " is not a key slot of this vault: it was replaced by a later "
+                                "`keys split` or removed by `keys rotate`");
+  }
+  if (!unlock.passphrase && !unlock.key_file_secret) {
+    return UnauthenticatedError(
+        "the vault is locked: give a passphrase (prompt, --passphrase-file or "
+        "$JADEVAULT_PASSPHRASE), a key file, or custodian shares (--share)");
+  }
+  for (const auto& slot : slots) {
+    const std::optional<SecretBuffer>* secret = nullptr;
+    if (slot.kind == "passphrase" && unlock.passphrase) secret = &unlock.passphrase;
+    if (slot.kind == "keyfile" && unlock.key_file_secret) secret = &unlock.key_file_secret;
+    if (secret == nullptr) continue;
+    auto m = Keyring::OpenSlot(suite, vault_id, slot, **secret);
+    if (m.ok()) return m;
+    if (m.status().code() != StatusCode::kUnauthenticated) return m.status();
+  }
+  return UnauthenticatedError(unlock.passphrase ? "wrong passphrase: the vault stays locked"
+                                                : "the key file does not unlock this vault");
 }
 
 Result<int64_t> Vault::Audit(const std::string& action, const std::string& subject,
@@ -314,13 +337,30 @@ Result<RotateReport> Vault::RotateMasterKey() {
   JV_RETURN_IF_ERROR(store_->PutMeta("sealed_index_key", HexEncode(resealed_index)));
   JV_RETURN_IF_ERROR(store_->PutMeta("sealed_signing_key", HexEncode(resealed_signer)));
 
-  // Unlock slots: re-create the ones we hold a secret for, drop the rest.
+  // Unlock slots: re-create the ones we hold a secret for, drop the rest. A shares slot
+  // can be re-wrapped only when the share secret is known (unlocked with the shares).
   JV_ASSIGN_OR_RETURN(auto slots, store_->ListKeySlots());
   for (const auto& slot : slots) {
     JV_RETURN_IF_ERROR(store_->DeleteKeySlot(slot.id));
     bool recreated = (slot.kind == "passphrase" && unlock_.passphrase) ||
                      (slot.kind == "keyfile" && unlock_.key_file_secret);
-    if (!recreated) ++report.slots_removed;
+    if (slot.kind == "shares" && unlock_.shares) {
+      nlohmann::json p = nlohmann::json::parse(slot.params_json, nullptr, false);
+      if (p.is_object() && p.value("set", "") == unlock_.shares->set_id) {
+        JV_ASSIGN_OR_RETURN(
+            auto again, Keyring::MakeSharesSlot(suite(), config_.vault_id, new_master,
+                                                unlock_.shares->secret, unlock_.shares->set_id,
+                                                p.value("shares", 0), p.value("threshold", 0),
+                                                random_, clock_.NowMicros()));
+        JV_RETURN_IF_ERROR(store_->PutKeySlot(again));
+        recreated = true;
+        report.shares_kept = true;
+      }
+    }
+    if (!recreated) {
+      ++report.slots_removed;
+      report.removed_kinds.push_back(slot.kind);
+    }
   }
   if (unlock_.passphrase) {
     JV_ASSIGN_OR_RETURN(auto slot, Keyring::MakePassphraseSlot(
@@ -337,7 +377,9 @@ Result<RotateReport> Vault::RotateMasterKey() {
   }
   JV_RETURN_IF_ERROR(AuditInTxn("keys.rotate", "", "administration",
                            {{"rewrapped", report.rewrapped},
-                            {"slots_removed", report.slots_removed}})
+                            {"slots_removed", report.slots_removed},
+                            {"removed_kinds", report.removed_kinds},
+                            {"shares_kept", report.shares_kept}})
                          .status());
   JV_RETURN_IF_ERROR(txn.Commit());
   keys_ = std::make_unique<Keyring>(suite(), config_.vault_id, std::move(new_master),

@@ -59,10 +59,28 @@ struct InitResult {
   std::string signing_algorithm;
 };
 
+// Custodian shares already combined (custody.h CombineShares): the share secret and the
+// vault and share set the shares named.
+struct SharesUnlock {
+  std::string vault_id;
+  std::string set_id;
+  SecretBuffer secret;
+};
+
+// Exactly one way of unlocking is normally given; shares take precedence, then the key
+// file, then the passphrase.
 struct UnlockOptions {
   std::optional<SecretBuffer> passphrase;
   std::optional<SecretBuffer> key_file_secret;
+  std::optional<SharesUnlock> shares;
 };
+
+// Unwraps the master key from one of `slots` (a vault's key slots, or those in a backup's
+// header) with the given credentials. kUnauthenticated if nothing given unlocks, with a
+// message saying why (wrong passphrase, shares of another vault or an old share set, ...).
+Result<SecretBuffer> UnlockMasterKey(crypto::Suite suite, const std::string& vault_id,
+                                     const std::vector<store::KeySlotRow>& slots,
+                                     const UnlockOptions& unlock);
 
 struct DecryptedRecord {
   int64_t id = 0;
@@ -76,6 +94,8 @@ struct DecryptedRecord {
 struct RotateReport {
   int64_t rewrapped = 0;      // data keys re-wrapped
   int64_t slots_removed = 0;  // other unlock slots that no longer apply
+  std::vector<std::string> removed_kinds;  // their kinds ("keyfile", "shares", ...)
+  bool shares_kept = false;   // the shares slot was re-wrapped (unlocked with the shares)
 };
 
 class Vault {
@@ -133,7 +153,9 @@ class Vault {
 
   // --- keys -------------------------------------------------------------------------------
   // New master key; re-wraps every data key, the index key and the signing key; replaces
-  // the unlock slot used to open this vault and removes the others. Audited.
+  // the unlock slot used to open this vault and removes the others — except that a shares
+  // slot is re-wrapped (same share set, the custodians' files stay valid) when the vault
+  // was unlocked with the shares, since then the share secret is known. Audited.
   Result<RotateReport> RotateMasterKey();
 
   // Forgets cached data keys (after a shred, or to bound memory).

@@ -20,6 +20,7 @@ void RegisterTransferCommands(CLI::App& app, CommandContext& ctx);
 void RegisterPackageCommands(CLI::App& app, CommandContext& ctx);
 void RegisterRetentionCommands(CLI::App& app, CommandContext& ctx);
 void RegisterLiquidationCommands(CLI::App& app, CommandContext& ctx);
+void RegisterBackupCommands(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -34,6 +35,7 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterPackageCommands(app, ctx);
   RegisterRetentionCommands(app, ctx);
   RegisterLiquidationCommands(app, ctx);
+  RegisterBackupCommands(app, ctx);
 }
 
 }  // namespace jv::cli

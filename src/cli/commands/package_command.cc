@@ -11,9 +11,11 @@
 //       -> {"ok", "package_id", "subjects_imported", "receipt_out", "transferor_vault_id"}
 //   package ack R.json [--signer RECIPIENT_PUB.pem] [--json]
 //       -> {"ok", "package_id", "recipient", "recipient_vault_id", "subjects_transferred"}
-//   shred --transferred [--json]      -> {"ok", "run", "shredded", "restricted"}
+//   shred --transferred [--json]      -> {"ok", "run", "shredded", "restricted",
+//                                         "backup_needed", "backup_epoch", ...}
 //   certificate deletion --out cert.json [--html cert.html] [--json]
 //       writes cert.json, cert.json.sig (raw signature) and cert.html
+#include "src/cli/backup_notice.h"
 #include "src/cli/commands/commands.h"
 #include "src/cli/status_to_exit.h"
 #include "src/cli/unlock.h"
@@ -184,10 +186,15 @@ void RunShred(CommandContext& ctx, const PackageArgs& a) {
   if (ctx.FailIfError(v.status())) return;
   auto run = workflow::ShredTransferred(**v);
   if (ctx.FailIfError(run.status())) return;
-  ctx.Report({{"ok", true},
-              {"run", run->run_id},
-              {"shredded", run->shredded.size()},
-              {"restricted", run->restricted.size()}},
+  nlohmann::json doc = {{"ok", true},
+                        {"run", run->run_id},
+                        {"shredded", run->shredded.size()},
+                        {"restricted", run->restricted.size()}};
+  // Backups taken before this run must not bring the shredded customers back.
+  EndBackupEpochAndNotify(ctx, **v, "shred run " + run->run_id,
+                          static_cast<int64_t>(run->shredded.size() + run->restricted.size()),
+                          doc);
+  ctx.Report(doc,
              "已销毁 (shredded) " + std::to_string(run->shredded.size()) + ", 限制处理 (restricted) " +
                  std::to_string(run->restricted.size()) + "\n");
 }

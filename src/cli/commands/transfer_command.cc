@@ -17,6 +17,7 @@
 //   notices announcement --out F                            -> {"listed"}
 //   responses record --subject S --type T --via V           -> {"response","state",…}
 //   check                                                   -> GateReport JSON; exit 1 if blocked
+#include "src/cli/backup_notice.h"
 #include "src/cli/commands/commands.h"
 #include "src/cli/progress.h"
 #include "src/cli/status_to_exit.h"
@@ -230,7 +231,11 @@ void RunResponse(CommandContext& ctx, const TransferArgs& a) {
               {"subject", a.subject},
               {"type", r->type},
               {"state", r->new_state}};
-  if (!r->shred.is_null()) doc["shred"] = r->shred;
+  if (!r->shred.is_null()) {
+    doc["shred"] = r->shred;
+    // A deletion shreds a customer: backups taken before it must not bring them back.
+    EndBackupEpochAndNotify(ctx, **v, "deletion request " + r->response_id, 1, doc);
+  }
   ctx.Report(doc, "已记录 (recorded) " + r->type + "; subject state " + r->new_state + "\n");
 }
 

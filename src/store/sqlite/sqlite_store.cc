@@ -834,12 +834,99 @@ Status SqliteStore::DeleteObject(const std::string& kind, const std::string& id)
 
 // --- maintenance -----------------------------------------------------------------------------
 
-// TODO(custody): implement the snapshot (issue 7, backup).
-Status SqliteStore::VisitSnapshot(SnapshotVisitor&) {
-  return InternalError("snapshot is not implemented for SQLite yet");
+// --- snapshot ------------------------------------------------------------------------------
+
+Status SqliteStore::VisitSnapshot(SnapshotVisitor& v) {
+  if (in_tx_) return FailedPreconditionError("store: VisitSnapshot inside a transaction");
+  // A deferred BEGIN: the read snapshot is fixed by the first SELECT below and held until
+  // the end, while other connections go on writing to the WAL.
+  JV_RETURN_IF_ERROR(ExecSimple("BEGIN", "begin snapshot"));
+  Status st = VisitSnapshotInTxn(v);
+  Status end = ExecSimple(st.ok() ? "COMMIT" : "ROLLBACK", "end snapshot");
+  if (!st.ok()) return st;
+  return end;
 }
-Status SqliteStore::RestoreRecord(const RecordRow&) {
-  return InternalError("restore is not implemented for SQLite yet");
+
+Status SqliteStore::VisitSnapshotInTxn(SnapshotVisitor& v) {
+  // Runs `sql` and calls `row` for every result row; statements stay open while the
+  // visitor runs (it must not call this store).
+  auto scan = [&](const char* sql, std::string_view what,
+                  const std::function<Status(const Query&)>& row) -> Status {
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare(sql));
+    Query q(*this, st);
+    for (;;) {
+      JV_ASSIGN_OR_RETURN(bool more, q.Step(what));
+      if (!more) return Status::Ok();
+      JV_RETURN_IF_ERROR(row(q));
+    }
+  };
+  JV_RETURN_IF_ERROR(scan("SELECT key, value FROM meta ORDER BY key", "snapshot meta",
+                          [&](const Query& q) { return v.OnMeta(q.Text(0), q.Text(1)); }));
+  JV_RETURN_IF_ERROR(scan(
+      "SELECT id, kind, params_json, wrapped, created_micros FROM key_slots "
+      "ORDER BY created_micros, id",
+      "snapshot key slots", [&](const Query& q) {
+        return v.OnKeySlot(KeySlotRow{q.Text(0), q.Text(1), q.Text(2), q.Blob(3), q.Int(4)});
+      }));
+  JV_RETURN_IF_ERROR(scan(
+      "SELECT id, state, attrs_json, created_micros, updated_micros FROM subjects ORDER BY id",
+      "snapshot subjects", [&](const Query& q) {
+        return v.OnSubject(SubjectRow{q.Text(0), q.Text(1), q.Text(2), q.Int(3), q.Int(4)});
+      }));
+  JV_RETURN_IF_ERROR(scan(
+      "SELECT subject_id, key_class, wrapped FROM data_keys ORDER BY subject_id, key_class",
+      "snapshot data keys", [&](const Query& q) {
+        return v.OnDataKey(DataKeyRow{q.Text(0), q.Text(1), q.Blob(2)});
+      }));
+  JV_RETURN_IF_ERROR(scan(
+      "SELECT id, subject_id, key_class, source_id, row_no, fields, ciphertext, "
+      "created_micros FROM records ORDER BY id",
+      "snapshot records", [&](const Query& q) {
+        return v.OnRecord(RecordRow{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4),
+                                    q.Text(5), q.Blob(6), q.Int(7)});
+      }));
+  JV_RETURN_IF_ERROR(scan("SELECT kind, mac, subject_id FROM blind_index ORDER BY kind, id",
+                          "snapshot index entries", [&](const Query& q) {
+                            return v.OnIndex(IndexRow{q.Text(0), q.Blob(1), q.Text(2)});
+                          }));
+  JV_RETURN_IF_ERROR(scan(
+      "SELECT id, kind, file_hash, status, report_json, created_micros, updated_micros "
+      "FROM sources ORDER BY created_micros, id",
+      "snapshot sources", [&](const Query& q) {
+        return v.OnSource(SourceRow{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4),
+                                    q.Int(5), q.Int(6)});
+      }));
+  JV_RETURN_IF_ERROR(scan("SELECT seq, line, leaf_hash FROM audit ORDER BY seq",
+                          "snapshot audit", [&](const Query& q) {
+                            return v.OnAudit(AuditRow{q.Int(0), q.Text(1), q.Blob(2)});
+                          }));
+  JV_RETURN_IF_ERROR(scan(
+      "SELECT tree_size, root_hash, message, signature, created_micros FROM checkpoints "
+      "ORDER BY id",
+      "snapshot checkpoints", [&](const Query& q) {
+        return v.OnCheckpoint(
+            CheckpointRow{q.Int(0), q.Blob(1), q.Blob(2), q.Blob(3), q.Int(4)});
+      }));
+  return scan(
+      "SELECT kind, id, subject_id, status, attrs_json, sealed, created_micros, "
+      "updated_micros FROM objects ORDER BY kind, id",
+      "snapshot objects", [&](const Query& q) {
+        return v.OnObject(ObjectRow{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4),
+                                    q.Blob(5), q.Int(6), q.Int(7)});
+      });
+}
+
+Status SqliteStore::RestoreRecord(const RecordRow& r) {
+  // AUTOINCREMENT keeps sqlite_sequence at the largest id ever inserted, explicit ones
+  // included, so later InsertRecord ids stay above every restored one.
+  JV_ASSIGN_OR_RETURN(
+      sqlite3_stmt * st,
+      Prepare("INSERT INTO records (id, subject_id, key_class, source_id, row_no, fields, "
+              "ciphertext, created_micros) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  Query q(*this, st);
+  q.Bind(1, r.id).Bind(2, r.subject_id).Bind(3, r.key_class).Bind(4, r.source_id);
+  q.Bind(5, r.row_no).Bind(6, r.fields).Bind(7, r.ciphertext).Bind(8, r.created_micros);
+  return q.Run("restore record");
 }
 
 Status SqliteStore::Compact() {

@@ -130,6 +130,7 @@ class SqliteStore : public Store {
   SqliteStore(sqlite3* db, std::string path);
 
   Status Configure(const SqliteOptions& options);
+  Status VisitSnapshotInTxn(SnapshotVisitor& visitor);
   // Returns the cached statement for `sql` (keyed by the literal's address).
   Result<sqlite3_stmt*> Prepare(const char* sql);
   Status ExecSimple(const char* sql, std::string_view what);

@@ -49,6 +49,7 @@ struct SqliteFactory {
 
 namespace testing {
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, StoreConformanceTest, ::testing::Types<SqliteFactory>);
+INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, StoreSnapshotTest, ::testing::Types<SqliteFactory>);
 }  // namespace testing
 
 namespace {
