@@ -18,6 +18,8 @@ void RegisterSubjectsCommands(CLI::App& app, CommandContext& ctx);
 void RegisterDatagenCommand(CLI::App& app, CommandContext& ctx);
 void RegisterTransferCommands(CLI::App& app, CommandContext& ctx);
 void RegisterPackageCommands(CLI::App& app, CommandContext& ctx);
+void RegisterUsersCommands(CLI::App& app, CommandContext& ctx);
+void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -30,6 +32,8 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterDatagenCommand(app, ctx);
   RegisterTransferCommands(app, ctx);
   RegisterPackageCommands(app, ctx);
+  RegisterUsersCommands(app, ctx);
+  RegisterServeCommand(app, ctx);
 }
 
 }  // namespace jv::cli

@@ -11,18 +11,12 @@
 // mask.h); each subject whose records were decrypted gets an audit entry "subject.read".
 // --reveal shows one field in clear and needs --reason (else exit 5, refused by policy);
 // it is audited as "subject.reveal" with the field name and the reason, never the value.
-#include <set>
-
-#include "src/classify/email.h"
 #include "src/classify/fields.h"
-#include "src/classify/id_number.h"
-#include "src/classify/mask.h"
-#include "src/classify/mobile.h"
 #include "src/cli/commands/commands.h"
 #include "src/cli/status_to_exit.h"
 #include "src/cli/unlock.h"
 #include "src/common/strings.h"
-#include "src/ingest/importer.h"
+#include "src/workflow/subject_view.h"
 
 namespace jv::cli {
 
@@ -45,16 +39,6 @@ std::string ValueText(const json& v) {
   return v.dump();
 }
 
-json Masked(const std::map<std::string, json>& cur) {
-  json m = json::object();
-  for (const auto& [name, v] : cur) {
-    std::optional<classify::Field> f = classify::FieldFromName(name);
-    if (!f) continue;  // extra columns ("mobile.c7", "c5") are not shown
-    m[name] = classify::MaskValue(*f, ValueText(v));
-  }
-  return m;
-}
-
 Date Today(const CommandContext& ctx) { return ChinaDateFromMicros(ctx.clock->NowMicros()); }
 
 // The index kind and canonical value of the one search option given.
@@ -66,41 +50,15 @@ Result<std::pair<std::string, std::string>> SearchKey(const CommandContext& ctx,
     return InvalidArgumentError(
         "give exactly one of --mobile, --id-number, --email, --name, --member-no");
   }
-  if (!a.mobile.empty()) {
-    auto m = classify::CheckMobile(a.mobile);
-    if (!m.valid()) return InvalidArgumentError("--mobile is not a valid mainland mobile number");
-    return std::make_pair(std::string("mobile"), m.value);
-  }
-  if (!a.id_number.empty()) {
-    classify::IdNumber n = classify::CheckIdNumber(a.id_number, Today(ctx));
-    if (!n.valid()) return InvalidArgumentError("--id-number is not a valid ID number");
-    return std::make_pair(std::string("id_number"), n.canonical);
-  }
-  if (!a.email.empty()) {
-    auto m = classify::CheckEmail(a.email);
-    if (!m.valid()) return InvalidArgumentError("--email is not a valid e-mail address");
-    return std::make_pair(std::string("email"), m.value);
-  }
-  if (!a.name.empty()) {
-    std::string n = ingest::CanonicalName(a.name);
-    if (n.empty()) return InvalidArgumentError("--name is empty");
-    return std::make_pair(std::string("name"), n);
-  }
-  std::string n = ingest::CanonicalMemberNo(a.member_no);
-  if (n.empty()) return InvalidArgumentError("--member-no is empty");
-  return std::make_pair(std::string("member_no"), n);
-}
-
-// Appends one "subject.read" entry per subject, all in one transaction.
-Status AuditReads(vault::Vault& v, const std::vector<std::string>& ids, const std::string& purpose,
-                  const std::string& command) {
-  if (ids.empty()) return Status::Ok();
-  store::Transaction txn(v.store());
-  JV_RETURN_IF_ERROR(txn.Start());
-  for (const std::string& id : ids) {
-    JV_RETURN_IF_ERROR(v.AuditInTxn("subject.read", id, purpose, {{"command", command}}).status());
-  }
-  return txn.Commit();
+  std::pair<std::string, std::string> kv;
+  if (!a.mobile.empty()) kv = {"mobile", a.mobile};
+  if (!a.id_number.empty()) kv = {"id_number", a.id_number};
+  if (!a.email.empty()) kv = {"email", a.email};
+  if (!a.name.empty()) kv = {"name", a.name};
+  if (!a.member_no.empty()) kv = {"member_no", a.member_no};
+  auto key = workflow::SubjectSearchKey(kv.first, kv.second, Today(ctx));
+  if (!key.ok()) return InvalidArgumentError("--" + key.status().message());
+  return key;
 }
 
 void RunFind(CommandContext& ctx, const SubjectsArgs& a) {
@@ -108,104 +66,47 @@ void RunFind(CommandContext& ctx, const SubjectsArgs& a) {
   if (ctx.FailIfError(key.status())) return;
   auto v = OpenVault(ctx);
   if (ctx.FailIfError(v.status())) return;
-  vault::Vault& vault = **v;
-  auto ids = vault.FindByIndex(key->first, key->second);
-  if (ctx.FailIfError(ids.status())) return;
-  std::vector<std::string> unique;
-  std::set<std::string> seen;
-  for (const std::string& id : *ids) {
-    if (seen.insert(id).second) unique.push_back(id);
-  }
-  json list = json::array();
-  std::vector<std::string> read;
+  auto doc =
+      workflow::FindSubjects(**v, key->first, key->second, a.purpose, "subjects find", Today(ctx));
+  if (ctx.FailIfError(doc.status())) return;
   std::string human;
-  for (const std::string& id : unique) {
-    auto s = vault.store().GetSubject(id);
-    if (ctx.FailIfError(s.status())) return;
-    auto recs = vault.ReadRecords(id);
-    if (ctx.FailIfError(recs.status())) return;
-    read.push_back(id);
-    json masked = Masked(ingest::CurrentValues(*recs, vault::kClassProfile, Today(ctx)));
-    human += id + "  " + s->state;
-    for (auto it = masked.begin(); it != masked.end(); ++it) {
+  for (const json& s : (*doc)["subjects"]) {
+    human += s["id"].get<std::string>() + "  " + s["state"].get<std::string>();
+    for (auto it = s["masked"].begin(); it != s["masked"].end(); ++it) {
       human += "  " + it.key() + "=" + it.value().get<std::string>();
     }
     human += "\n";
-    list.push_back({{"id", id}, {"state", s->state}, {"masked", std::move(masked)}});
   }
-  if (ctx.FailIfError(AuditReads(vault, read, a.purpose, "subjects find"))) return;
-  if (unique.empty()) human = "没有匹配的客户 (no subject matches)\n";
-  ctx.Report({{"subjects", list}}, human);
+  if ((*doc)["subjects"].empty()) human = "没有匹配的客户 (no subject matches)\n";
+  ctx.Report(*doc, human);
 }
 
 void RunShow(CommandContext& ctx, const SubjectsArgs& a) {
+  std::optional<workflow::RevealRequest> reveal;
   if (!a.reveal.empty()) {
     if (TrimSpace(a.reason).empty()) {
       return ctx.Fail(PermissionDeniedError(
           "revealing a field in clear needs a written reason: add --reason TEXT"));
     }
-    std::optional<classify::Field> f = classify::FieldFromName(a.reveal);
-    if (!f) return ctx.Fail(InvalidArgumentError("--reveal names an unknown field"));
+    if (!classify::FieldFromName(a.reveal)) {
+      return ctx.Fail(InvalidArgumentError("--reveal names an unknown field"));
+    }
+    reveal = workflow::RevealRequest{a.reveal, a.reason};
   }
   auto v = OpenVault(ctx);
   if (ctx.FailIfError(v.status())) return;
-  vault::Vault& vault = **v;
-  auto s = vault.store().GetSubject(a.id);
-  if (!s.ok()) {
-    if (s.status().code() == StatusCode::kNotFound) {
-      return ctx.Fail(NotFoundError("no subject with id " + a.id));
-    }
-    return ctx.Fail(s.status());
-  }
-  auto recs = vault.ReadRecords(a.id);
-  if (ctx.FailIfError(recs.status())) return;
-  std::map<std::string, json> cur = ingest::CurrentValues(*recs, vault::kClassProfile, Today(ctx));
-  json attrs = json::parse(s->attrs_json, nullptr, false);
-  if (attrs.is_discarded()) attrs = json::object();
-  json records = json::array();
-  for (const vault::DecryptedRecord& r : *recs) {
-    json names = json::array();
-    for (auto it = r.fields.begin(); it != r.fields.end(); ++it) {
-      if (!it.key().empty() && it.key()[0] != '_') names.push_back(it.key());
-    }
-    records.push_back({{"id", r.id},
-                       {"key_class", r.key_class},
-                       {"source_id", r.source_id},
-                       {"row_no", r.row_no},
-                       {"fields", names},
-                       {"created", FormatRfc3339Seconds(r.created_micros)}});
-  }
-  json doc = {{"id", s->id},
-              {"state", s->state},
-              {"attrs", attrs},
-              {"masked", Masked(cur)},
-              {"records", records},
-              {"created", FormatRfc3339Seconds(s->created_micros)},
-              {"updated", FormatRfc3339Seconds(s->updated_micros)}};
-  std::string human = s->id + "  " + s->state + "\n";
-  for (auto it = doc["masked"].begin(); it != doc["masked"].end(); ++it) {
+  auto doc = workflow::ShowSubject(**v, a.id, a.purpose, "subjects show", Today(ctx), reveal);
+  if (ctx.FailIfError(doc.status())) return;
+  std::string human = a.id + "  " + (*doc)["state"].get<std::string>() + "\n";
+  for (auto it = (*doc)["masked"].begin(); it != (*doc)["masked"].end(); ++it) {
     human += "  " + it.key() + ": " + it.value().get<std::string>() + "\n";
   }
-  {
-    store::Transaction txn(vault.store());
-    if (ctx.FailIfError(txn.Start())) return;
-    auto st = vault.AuditInTxn("subject.read", s->id, a.purpose, {{"command", "subjects show"}});
-    if (ctx.FailIfError(st.status())) return;
-    if (!a.reveal.empty()) {
-      st = vault.AuditInTxn("subject.reveal", s->id, a.purpose,
-                            {{"field", a.reveal}, {"reason", a.reason}});
-      if (ctx.FailIfError(st.status())) return;
-    }
-    if (ctx.FailIfError(txn.Commit())) return;
+  if (reveal) {
+    const json& value = (*doc)["revealed"][a.reveal];
+    human +=
+        "  " + a.reveal + " (revealed): " + (value.is_null() ? "(none)" : ValueText(value)) + "\n";
   }
-  if (!a.reveal.empty()) {
-    auto it = cur.find(a.reveal);
-    json value = it == cur.end() ? json(nullptr) : it->second;
-    doc["revealed"] = {{a.reveal, value}};
-    human += "  " + a.reveal + " (revealed): " + (value.is_null() ? "(none)" : ValueText(value)) +
-             "\n";
-  }
-  ctx.Report(doc, human);
+  ctx.Report(*doc, human);
 }
 
 }  // namespace
