@@ -21,6 +21,8 @@ void RegisterPackageCommands(CLI::App& app, CommandContext& ctx);
 void RegisterRetentionCommands(CLI::App& app, CommandContext& ctx);
 void RegisterLiquidationCommands(CLI::App& app, CommandContext& ctx);
 void RegisterBackupCommands(CLI::App& app, CommandContext& ctx);
+void RegisterUsersCommands(CLI::App& app, CommandContext& ctx);
+void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -36,6 +38,8 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterRetentionCommands(app, ctx);
   RegisterLiquidationCommands(app, ctx);
   RegisterBackupCommands(app, ctx);
+  RegisterUsersCommands(app, ctx);
+  RegisterServeCommand(app, ctx);
 }
 
 }  // namespace jv::cli

@@ -11,25 +11,12 @@
 // mask.h); each subject whose records were decrypted gets an audit entry "subject.read".
 // --reveal shows one field in clear and needs --reason (else exit 5, refused by policy);
 // it is audited as "subject.reveal" with the field name and the reason, never the value.
-//
-// A subject in state "restricted" (a retention run destroyed its deletable classes and a
-// legal lock keeps the rest, RULEBOOK P47 / §10) is storage-only: find and show do not
-// decrypt it (no masked values; show lists its records' classes and field names only), and
-// its data is readable only through --reveal with an explicit --purpose and a --reason
-// (else exit 5); the value comes from whichever kept class holds the field (aml_10y, ...).
-// Which roles may do that (dpo, auditor) is checked once the policy module exists.
-#include <set>
-
-#include "src/classify/email.h"
 #include "src/classify/fields.h"
-#include "src/classify/id_number.h"
-#include "src/classify/mask.h"
-#include "src/classify/mobile.h"
 #include "src/cli/commands/commands.h"
 #include "src/cli/status_to_exit.h"
 #include "src/cli/unlock.h"
 #include "src/common/strings.h"
-#include "src/ingest/importer.h"
+#include "src/workflow/subject_view.h"
 
 namespace jv::cli {
 
@@ -37,12 +24,11 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr char kDefaultPurpose[] = "customer_service";
 
 struct SubjectsArgs {
   std::string mobile, id_number, email, name, member_no;
   std::string id;
-  std::string purpose;  // "" = kDefaultPurpose
+  std::string purpose;  // "" = customer_service; required to reveal a restricted subject
   std::string reveal;
   std::string reason;
 };
@@ -52,39 +38,7 @@ std::string ValueText(const json& v) {
   return v.dump();
 }
 
-json Masked(const std::map<std::string, json>& cur) {
-  json m = json::object();
-  for (const auto& [name, v] : cur) {
-    std::optional<classify::Field> f = classify::FieldFromName(name);
-    if (!f) continue;  // extra columns ("mobile.c7", "c5") are not shown
-    m[name] = classify::MaskValue(*f, ValueText(v));
-  }
-  return m;
-}
-
 Date Today(const CommandContext& ctx) { return ChinaDateFromMicros(ctx.clock->NowMicros()); }
-
-std::string PurposeOf(const SubjectsArgs& a) {
-  return a.purpose.empty() ? std::string(kDefaultPurpose) : a.purpose;
-}
-
-constexpr char kRestrictedNote[] =
-    "受限存储：仅可经 --reveal 并给出 --purpose 与 --reason 读取 (restricted storage: readable "
-    "only with --reveal, --purpose and --reason; audited)";
-
-// Current values over every class the subject still has (profile first, then the others in
-// class order): what a restricted subject's reveal reads.
-std::map<std::string, json> CurrentValuesAnyClass(const std::vector<vault::DecryptedRecord>& recs,
-                                                  const Date& today) {
-  std::map<std::string, json> cur = ingest::CurrentValues(recs, vault::kClassProfile, today);
-  std::set<std::string> classes;
-  for (const auto& r : recs) classes.insert(r.key_class);
-  for (const std::string& c : classes) {
-    if (c == vault::kClassProfile) continue;
-    for (auto& [k, v] : ingest::CurrentValues(recs, c, today)) cur.emplace(k, v);
-  }
-  return cur;
-}
 
 // The index kind and canonical value of the one search option given.
 Result<std::pair<std::string, std::string>> SearchKey(const CommandContext& ctx,
@@ -95,41 +49,15 @@ Result<std::pair<std::string, std::string>> SearchKey(const CommandContext& ctx,
     return InvalidArgumentError(
         "give exactly one of --mobile, --id-number, --email, --name, --member-no");
   }
-  if (!a.mobile.empty()) {
-    auto m = classify::CheckMobile(a.mobile);
-    if (!m.valid()) return InvalidArgumentError("--mobile is not a valid mainland mobile number");
-    return std::make_pair(std::string("mobile"), m.value);
-  }
-  if (!a.id_number.empty()) {
-    classify::IdNumber n = classify::CheckIdNumber(a.id_number, Today(ctx));
-    if (!n.valid()) return InvalidArgumentError("--id-number is not a valid ID number");
-    return std::make_pair(std::string("id_number"), n.canonical);
-  }
-  if (!a.email.empty()) {
-    auto m = classify::CheckEmail(a.email);
-    if (!m.valid()) return InvalidArgumentError("--email is not a valid e-mail address");
-    return std::make_pair(std::string("email"), m.value);
-  }
-  if (!a.name.empty()) {
-    std::string n = ingest::CanonicalName(a.name);
-    if (n.empty()) return InvalidArgumentError("--name is empty");
-    return std::make_pair(std::string("name"), n);
-  }
-  std::string n = ingest::CanonicalMemberNo(a.member_no);
-  if (n.empty()) return InvalidArgumentError("--member-no is empty");
-  return std::make_pair(std::string("member_no"), n);
-}
-
-// Appends one "subject.read" entry per subject, all in one transaction.
-Status AuditReads(vault::Vault& v, const std::vector<std::string>& ids, const std::string& purpose,
-                  const std::string& command) {
-  if (ids.empty()) return Status::Ok();
-  store::Transaction txn(v.store());
-  JV_RETURN_IF_ERROR(txn.Start());
-  for (const std::string& id : ids) {
-    JV_RETURN_IF_ERROR(v.AuditInTxn("subject.read", id, purpose, {{"command", command}}).status());
-  }
-  return txn.Commit();
+  std::pair<std::string, std::string> kv;
+  if (!a.mobile.empty()) kv = {"mobile", a.mobile};
+  if (!a.id_number.empty()) kv = {"id_number", a.id_number};
+  if (!a.email.empty()) kv = {"email", a.email};
+  if (!a.name.empty()) kv = {"name", a.name};
+  if (!a.member_no.empty()) kv = {"member_no", a.member_no};
+  auto key = workflow::SubjectSearchKey(kv.first, kv.second, Today(ctx));
+  if (!key.ok()) return InvalidArgumentError("--" + key.status().message());
+  return key;
 }
 
 void RunFind(CommandContext& ctx, const SubjectsArgs& a) {
@@ -137,143 +65,49 @@ void RunFind(CommandContext& ctx, const SubjectsArgs& a) {
   if (ctx.FailIfError(key.status())) return;
   auto v = OpenVault(ctx);
   if (ctx.FailIfError(v.status())) return;
-  vault::Vault& vault = **v;
-  auto ids = vault.FindByIndex(key->first, key->second);
-  if (ctx.FailIfError(ids.status())) return;
-  std::vector<std::string> unique;
-  std::set<std::string> seen;
-  for (const std::string& id : *ids) {
-    if (seen.insert(id).second) unique.push_back(id);
-  }
-  json list = json::array();
-  std::vector<std::string> read;
+  auto doc =
+      workflow::FindSubjects(**v, key->first, key->second, a.purpose, "subjects find", Today(ctx));
+  if (ctx.FailIfError(doc.status())) return;
   std::string human;
-  for (const std::string& id : unique) {
-    auto s = vault.store().GetSubject(id);
-    if (ctx.FailIfError(s.status())) return;
-    if (s->state == "restricted") {
-      human += id + "  " + s->state + "  (" + kRestrictedNote + ")\n";
-      list.push_back({{"id", id}, {"state", s->state}, {"masked", json::object()},
-                      {"restricted", true}});
-      continue;
-    }
-    auto recs = vault.ReadRecords(id);
-    if (ctx.FailIfError(recs.status())) return;
-    read.push_back(id);
-    json masked = Masked(ingest::CurrentValues(*recs, vault::kClassProfile, Today(ctx)));
-    human += id + "  " + s->state;
-    for (auto it = masked.begin(); it != masked.end(); ++it) {
+  for (const json& s : (*doc)["subjects"]) {
+    human += s["id"].get<std::string>() + "  " + s["state"].get<std::string>();
+    if (s.contains("restricted")) human += "  (受限存储 restricted: --reveal with --purpose)";
+    for (auto it = s["masked"].begin(); it != s["masked"].end(); ++it) {
       human += "  " + it.key() + "=" + it.value().get<std::string>();
     }
     human += "\n";
-    list.push_back({{"id", id}, {"state", s->state}, {"masked", std::move(masked)}});
   }
-  if (ctx.FailIfError(AuditReads(vault, read, PurposeOf(a), "subjects find"))) return;
-  if (unique.empty()) human = "没有匹配的客户 (no subject matches)\n";
-  ctx.Report({{"subjects", list}}, human);
+  if ((*doc)["subjects"].empty()) human = "没有匹配的客户 (no subject matches)\n";
+  ctx.Report(*doc, human);
 }
 
 void RunShow(CommandContext& ctx, const SubjectsArgs& a) {
+  std::optional<workflow::RevealRequest> reveal;
   if (!a.reveal.empty()) {
     if (TrimSpace(a.reason).empty()) {
       return ctx.Fail(PermissionDeniedError(
           "revealing a field in clear needs a written reason: add --reason TEXT"));
     }
-    std::optional<classify::Field> f = classify::FieldFromName(a.reveal);
-    if (!f) return ctx.Fail(InvalidArgumentError("--reveal names an unknown field"));
+    if (!classify::FieldFromName(a.reveal)) {
+      return ctx.Fail(InvalidArgumentError("--reveal names an unknown field"));
+    }
+    reveal = workflow::RevealRequest{a.reveal, a.reason};
   }
   auto v = OpenVault(ctx);
   if (ctx.FailIfError(v.status())) return;
-  vault::Vault& vault = **v;
-  auto s = vault.store().GetSubject(a.id);
-  if (!s.ok()) {
-    if (s.status().code() == StatusCode::kNotFound) {
-      return ctx.Fail(NotFoundError("no subject with id " + a.id));
-    }
-    return ctx.Fail(s.status());
-  }
-  const bool restricted = s->state == "restricted";
-  if (restricted && !a.reveal.empty() && a.purpose.empty()) {
-    return ctx.Fail(PermissionDeniedError(
-        "this subject is restricted (storage only): reading it needs --purpose and --reason"));
-  }
-  json attrs = json::parse(s->attrs_json, nullptr, false);
-  if (attrs.is_discarded()) attrs = json::object();
-  json records = json::array();
-  std::vector<vault::DecryptedRecord> decrypted;
-  if (restricted && a.reveal.empty()) {
-    // Storage only: list what is kept (class, field names) without decrypting anything.
-    auto rows = vault.store().ListRecords(a.id);
-    if (ctx.FailIfError(rows.status())) return;
-    for (const store::RecordRow& r : *rows) {
-      json names = json::array();
-      for (auto part : Split(r.fields, ',')) {
-        if (!part.empty() && part[0] != '_') names.push_back(std::string(part));
-      }
-      records.push_back({{"id", r.id},
-                         {"key_class", r.key_class},
-                         {"source_id", r.source_id},
-                         {"row_no", r.row_no},
-                         {"fields", names},
-                         {"created", FormatRfc3339Seconds(r.created_micros)}});
-    }
-  } else {
-    auto recs = vault.ReadRecords(a.id);
-    if (ctx.FailIfError(recs.status())) return;
-    decrypted = std::move(*recs);
-  }
-  std::map<std::string, json> cur =
-      restricted ? CurrentValuesAnyClass(decrypted, Today(ctx))
-                 : ingest::CurrentValues(decrypted, vault::kClassProfile, Today(ctx));
-  for (const vault::DecryptedRecord& r : decrypted) {
-    json names = json::array();
-    for (auto it = r.fields.begin(); it != r.fields.end(); ++it) {
-      if (!it.key().empty() && it.key()[0] != '_') names.push_back(it.key());
-    }
-    records.push_back({{"id", r.id},
-                       {"key_class", r.key_class},
-                       {"source_id", r.source_id},
-                       {"row_no", r.row_no},
-                       {"fields", names},
-                       {"created", FormatRfc3339Seconds(r.created_micros)}});
-  }
-  json doc = {{"id", s->id},
-              {"state", s->state},
-              {"attrs", attrs},
-              {"masked", restricted ? json::object() : Masked(cur)},
-              {"records", records},
-              {"created", FormatRfc3339Seconds(s->created_micros)},
-              {"updated", FormatRfc3339Seconds(s->updated_micros)}};
-  if (restricted) {
-    doc["restricted"] = true;
-    doc["note"] = kRestrictedNote;
-  }
-  std::string human = s->id + "  " + s->state + "\n";
-  if (restricted) human += std::string("  ") + kRestrictedNote + "\n";
-  for (auto it = doc["masked"].begin(); it != doc["masked"].end(); ++it) {
+  auto doc = workflow::ShowSubject(**v, a.id, a.purpose, "subjects show", Today(ctx), reveal);
+  if (ctx.FailIfError(doc.status())) return;
+  std::string human = a.id + "  " + (*doc)["state"].get<std::string>() + "\n";
+  if (doc->contains("note")) human += "  " + (*doc)["note"].get<std::string>() + "\n";
+  for (auto it = (*doc)["masked"].begin(); it != (*doc)["masked"].end(); ++it) {
     human += "  " + it.key() + ": " + it.value().get<std::string>() + "\n";
   }
-  {
-    store::Transaction txn(vault.store());
-    if (ctx.FailIfError(txn.Start())) return;
-    auto st = vault.AuditInTxn("subject.read", s->id, PurposeOf(a),
-                               {{"command", "subjects show"}, {"restricted", restricted}});
-    if (ctx.FailIfError(st.status())) return;
-    if (!a.reveal.empty()) {
-      st = vault.AuditInTxn("subject.reveal", s->id, PurposeOf(a),
-                            {{"field", a.reveal}, {"reason", a.reason}, {"restricted", restricted}});
-      if (ctx.FailIfError(st.status())) return;
-    }
-    if (ctx.FailIfError(txn.Commit())) return;
+  if (reveal) {
+    const json& value = (*doc)["revealed"][a.reveal];
+    human +=
+        "  " + a.reveal + " (revealed): " + (value.is_null() ? "(none)" : ValueText(value)) + "\n";
   }
-  if (!a.reveal.empty()) {
-    auto it = cur.find(a.reveal);
-    json value = it == cur.end() ? json(nullptr) : it->second;
-    doc["revealed"] = {{a.reveal, value}};
-    human += "  " + a.reveal + " (revealed): " + (value.is_null() ? "(none)" : ValueText(value)) +
-             "\n";
-  }
-  ctx.Report(doc, human);
+  ctx.Report(*doc, human);
 }
 
 }  // namespace

@@ -1,0 +1,94 @@
+// The JSON API under /api/v1 (SPEC §11), independent of the HTTP library: the server
+// adapter (server.cc) turns an HTTP request into an ApiRequest and writes the ApiResponse.
+// Tests call Api::Handle directly.
+//
+// Every request goes through the same gate, in this order:
+//   1. the route (Routes(): method, path template, policy action, whether it changes state);
+//   2. the session cookie (401 without a valid one; POST /api/v1/session is the only public
+//      route);
+//   3. X-CSRF-Token on every state change (403 when missing or wrong);
+//   4. policy::Authorize for the role and the route's action (403 when the table has no rule
+//      for the pair), then input parsing (400, the message names the field, never its
+//      value), then Authorize again with the request's field and purpose (403).
+// Errors are {"error": {"code", "message"}}; messages carry ids and field names, never PI.
+// Statuses: 400 bad input, 401 no session / bad login, 403 refused, 404 unknown subject,
+// 429 login locked, 500 internal (message generic, details only in the audit/log).
+//
+// Thread-safety: Handle may be called from many threads; it serializes on one mutex, since
+// the Vault is single-threaded. State shared between nodes (users, sessions, lockout) lives
+// in the Store only.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/policy/policy.h"
+#include "src/server/sessions.h"
+#include "src/vault/vault.h"
+
+namespace jv::server {
+
+inline constexpr char kSessionCookie[] = "__Host-jv_session";
+
+struct Route {
+  std::string method;                    // "GET" | "POST" | "DELETE"
+  std::string path;                      // template, e.g. "/api/v1/subjects/{id}"
+  std::optional<policy::Action> action;  // nullopt: public (login only)
+  bool state_change = false;             // needs X-CSRF-Token
+};
+
+// Every API route; the HTTP adapter registers exactly these.
+const std::vector<Route>& Routes();
+
+struct ApiRequest {
+  std::string method;
+  std::string route;                               // the matched template
+  std::map<std::string, std::string> path_params;  // {"id": "s_..."}
+  std::multimap<std::string, std::string> query;
+  std::string body;
+  std::string session_token;  // from the cookie, "" if none
+  std::string csrf_token;     // X-CSRF-Token, "" if none
+  std::string client_ip;
+};
+
+struct ApiResponse {
+  int status = 200;
+  nlohmann::json body = nlohmann::json::object();
+  std::vector<std::string> set_cookies;
+  std::string user;  // who made the request, for the access log ("" if nobody)
+};
+
+struct ApiOptions {
+  SessionLimits sessions;
+  ThrottleLimits user_throttle;                         // per user name
+  ThrottleLimits ip_throttle = {20, 15 * 60, 15 * 60};  // per client address
+};
+
+class Api {
+ public:
+  Api(vault::Vault& vault, ApiOptions options) : vault_(vault), options_(options) {}
+  ApiResponse Handle(const ApiRequest& request);
+
+ private:
+  ApiResponse Login(const ApiRequest& r);
+  ApiResponse Logout(const ApiRequest& r);
+  ApiResponse Me(const std::string& user, policy::Role role, const Session& s);
+  ApiResponse StatusInfo();
+  ApiResponse SearchSubjects(const ApiRequest& r, policy::Role role);
+  ApiResponse ShowSubject(const ApiRequest& r, policy::Role role);
+  ApiResponse Reveal(const ApiRequest& r, policy::Role role);
+  ApiResponse VerifyAudit();
+
+  vault::Vault& vault_;
+  ApiOptions options_;
+  std::mutex mu_;
+};
+
+// Status -> HTTP status and error body (500s get a generic message).
+ApiResponse ErrorResponse(const Status& status);
+
+}  // namespace jv::server
