@@ -18,6 +18,10 @@ void RegisterSubjectsCommands(CLI::App& app, CommandContext& ctx);
 void RegisterDatagenCommand(CLI::App& app, CommandContext& ctx);
 void RegisterTransferCommands(CLI::App& app, CommandContext& ctx);
 void RegisterPackageCommands(CLI::App& app, CommandContext& ctx);
+void RegisterAssessCommands(CLI::App& app, CommandContext& ctx);
+void RegisterCrossBorderCommands(CLI::App& app, CommandContext& ctx);
+void RegisterIncidentCommands(CLI::App& app, CommandContext& ctx);
+void RegisterReportCommands(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -30,6 +34,10 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterDatagenCommand(app, ctx);
   RegisterTransferCommands(app, ctx);
   RegisterPackageCommands(app, ctx);
+  RegisterAssessCommands(app, ctx);
+  RegisterCrossBorderCommands(app, ctx);
+  RegisterIncidentCommands(app, ctx);
+  RegisterReportCommands(app, ctx);
 }
 
 }  // namespace jv::cli
