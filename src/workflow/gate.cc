@@ -4,6 +4,7 @@
 #include <set>
 
 #include "src/crypto/age.h"
+#include "src/workflow/checklist.h"
 #include "src/workflow/transfer.h"
 
 namespace jv::workflow {
@@ -184,6 +185,17 @@ const std::vector<GateRule>& Rules() {
        &RecipientKeyRule},
       {"PIPL-23-CONSENT", "出售须取得单独同意 (sale: separate consent)", "PIPL 23",
        &ConsentRule},
+      // Governance (checklist.h).
+      {"PIPL-55-PIPIA", "已完成影响评估 (impact assessment)", "PIPL 55-56", &PipiaRule},
+      {"XB-MECHANISM", "出境机制 (cross-border mechanism)", "PIPL 38-40",
+       &CrossBorderMechanismRule},
+      {"PIPL-39-CONSENT", "出境单独同意 (cross-border consent)", "PIPL 39",
+       &CrossBorderConsentRule},
+      {"PIPL-52-OFFICER", "个人信息保护负责人 (PI officer)", "PIPL 52", &OfficerRule},
+      {"NDSMR-30-REPORT", "省级报告 (provincial report)", "NDSMR 30", &ProvincialReportRule},
+      {"PIPL-51-ENCRYPTION", "加密存储 (encryption)", "PIPL 51", &EncryptionRule},
+      {"PIPL-47-RETENTION", "到期删除 (retention)", "PIPL 47", &RetentionRule},
+      {"AUDIT-CHAIN", "审计日志完整 (audit log intact)", "PIPL 51", &AuditChainRule},
   };
   return *rules;
 }

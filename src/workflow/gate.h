@@ -2,8 +2,9 @@
 // from the vault's state. `package build` refuses while any blocking rule fails.
 //
 // Rules register themselves in one table (gate.cc); each issue adds its rules there
-// (transfer: PIPL-22-NOTICE, OBJECTION-WINDOW, RECIPIENT-KEY, PIPL-23-CONSENT; governance later:
-// PIPL-55-PIPIA, XB-MECHANISM, …). A rule reads the vault and returns its status with
+// (transfer: PIPL-22-NOTICE, OBJECTION-WINDOW, RECIPIENT-KEY, PIPL-23-CONSENT; governance,
+// checklist.h: PIPL-55-PIPIA, XB-MECHANISM, PIPL-39-CONSENT, PIPL-52-OFFICER, NDSMR-30-REPORT,
+// PIPL-51-ENCRYPTION, PIPL-47-RETENTION, AUDIT-CHAIN). A rule reads the vault and returns its status with
 // evidence (counts and ids, never personal data).
 // Thread-safety: EvaluateGate uses the vault; one thread at a time.
 #pragma once

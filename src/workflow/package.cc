@@ -18,6 +18,7 @@
 #include "src/crypto/hash.h"
 #include "src/crypto/sign.h"
 #include "src/ingest/importer.h"
+#include "src/workflow/crossborder.h"
 #include "src/workflow/tar.h"
 
 namespace jv::workflow {
@@ -174,6 +175,8 @@ Result<BuiltPackage> BuildPackage(vault::Vault& v, const BuildOptions& options) 
   json transfer = transfer_meta ? ParseObject(*transfer_meta) : json::object();
   const std::string reason = Str(transfer, "reason");
   const bool consent_only = reason == "sale";
+  // PIPL 39: a customer goes abroad only with their separate consent (crossborder.h).
+  const bool xb_consent_only = IsCrossBorderRegion(rec.region);
 
   // Objectors by response (in case a later state change hid the objection).
   std::set<std::string> objectors;
@@ -186,6 +189,7 @@ Result<BuiltPackage> BuildPackage(vault::Vault& v, const BuildOptions& options) 
   const Date today = ChinaDateFromMicros(v.clock().NowMicros());
   std::vector<std::string> lines, ids;
   int64_t allocated = 0, excluded_objected = 0, excluded_state = 0, excluded_no_consent = 0;
+  int64_t excluded_no_xb_consent = 0;
   JV_RETURN_IF_ERROR(v.store().ForEachSubject(std::nullopt, [&](const store::SubjectRow& s) -> Status {
     json attrs = ParseObject(s.attrs_json);
     if (Str(attrs, "recipient") != rec.id) return Status::Ok();
@@ -201,6 +205,10 @@ Result<BuiltPackage> BuildPackage(vault::Vault& v, const BuildOptions& options) 
     }
     if (consent_only && s.state != "consented") {
       ++excluded_no_consent;
+      return Status::Ok();
+    }
+    if (xb_consent_only && !(attrs.contains("xb_consent") && attrs["xb_consent"].is_object())) {
+      ++excluded_no_xb_consent;
       return Status::Ok();
     }
     JV_ASSIGN_OR_RETURN(auto records, v.ReadRecords(s.id));
@@ -269,7 +277,9 @@ Result<BuiltPackage> BuildPackage(vault::Vault& v, const BuildOptions& options) 
         {"excluded_objected", excluded_objected},
         {"excluded_state", excluded_state},
         {"excluded_no_consent", excluded_no_consent},
-        {"consent_required", consent_only}}},
+        {"consent_required", consent_only},
+        {"excluded_no_crossborder_consent", excluded_no_xb_consent},
+        {"crossborder_consent_required", xb_consent_only}}},
       {"notices",
        {{"by_status", notice_status},
         {"subjects_notified", static_cast<int64_t>(notified.size())},

@@ -89,7 +89,7 @@ class PackageTest : public ::testing::Test {
     r.status = "active";
     r.attrs_json = json{{"name", "受让方珠宝有限公司"},
                         {"uscc", "91110000600037341L"},
-                        {"region", "mainland"},
+                        {"region", "CN"},
                         {"age_recipient", identity_->Recipient().Encode()},
                         {"scope", scope},
                         {"purposes", {"membership", "after_sales"}},

@@ -5,6 +5,7 @@
 
 #include "src/common/strings.h"
 #include "src/crypto/age.h"
+#include "src/workflow/assess.h"
 #include "src/workflow/delivery.h"
 #include "src/workflow/gate.h"
 #include "src/workflow/notices.h"
@@ -265,6 +266,9 @@ TEST_F(TransferTest, PlanSendAndGateEndToEnd) {
   EXPECT_EQ(Rule(*g2, "OBJECTION-WINDOW").status, RuleStatus::kFail);
   EXPECT_TRUE(g2->blocked());
   clock_.AdvanceSeconds(31 * 86400);
+  // The impact assessment (PIPL 55) is the last blocking rule left.
+  EXPECT_EQ(Rule(*EvaluateGate(*v_), "PIPL-55-PIPIA").status, RuleStatus::kFail);
+  ASSERT_TRUE(RunAssessment(*v_, PipiaTemplate()).ok());
   auto g3 = EvaluateGate(*v_);
   EXPECT_EQ(Rule(*g3, "OBJECTION-WINDOW").status, RuleStatus::kPass);
   EXPECT_FALSE(g3->blocked()) << g3->ToJson().dump();

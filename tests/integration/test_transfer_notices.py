@@ -180,6 +180,12 @@ class TransferNoticesTest(VaultTestCase):
         self.assertEqual(rules["OBJECTION-WINDOW"]["status"], "fail")
         env = dict(self.env)
         env["JADEVAULT_FAKE_NOW"] = "2099-01-01T00:00:00Z"
+        # The impact assessment (PIPL 55) is the last blocking rule left.
+        self.assertEqual(self.jv("check", "--json", env=env).code, 1)
+        answers = os.path.join(self.tmp, "pipia.json")
+        with open(answers, "wb") as f:
+            f.write(self.jv_ok("assess", "template", "--json").stdout)
+        self.jv_ok("assess", "--answers", answers, "--json")
         later = self.jv("check", "--json", env=env)
         self.assertEqual(later.code, 0, later.stdout)
         self.assertTrue(later.json()["ok"])

@@ -104,6 +104,10 @@ class TransferPackageTest(VaultTestCase):
         self.jv_ok("responses", "record", "--subject", objector, "--type", "object", "--via",
                    "phone", "--json")
 
+        # The impact assessment (PIPL 55) must exist before the package is built.
+        with open(self.path("pipia.json"), "wb") as f:
+            f.write(self.jv_ok("assess", "template", "--json").stdout)
+        self.jv_ok("assess", "--answers", self.path("pipia.json"), "--json")
         env = self.later(40)
         built = self.jv_ok("package", "build", "--recipient", rid, "--out", self.path("p.age"),
                            "--json", env=env).json()

@@ -23,6 +23,10 @@ void RegisterLiquidationCommands(CLI::App& app, CommandContext& ctx);
 void RegisterBackupCommands(CLI::App& app, CommandContext& ctx);
 void RegisterUsersCommands(CLI::App& app, CommandContext& ctx);
 void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
+void RegisterAssessCommands(CLI::App& app, CommandContext& ctx);
+void RegisterCrossBorderCommands(CLI::App& app, CommandContext& ctx);
+void RegisterIncidentCommands(CLI::App& app, CommandContext& ctx);
+void RegisterReportCommands(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -40,6 +44,10 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterBackupCommands(app, ctx);
   RegisterUsersCommands(app, ctx);
   RegisterServeCommand(app, ctx);
+  RegisterAssessCommands(app, ctx);
+  RegisterCrossBorderCommands(app, ctx);
+  RegisterIncidentCommands(app, ctx);
+  RegisterReportCommands(app, ctx);
 }
 
 }  // namespace jv::cli
