@@ -261,7 +261,7 @@ Result<RetentionRunResult> RunRetention(vault::Vault& v, const PlanOptions& opti
     }
   }
   Status compact = v.store().Compact();
-  // TODO(backup-epoch): call EndBackupEpoch (src/vault/backup_epoch.h) here when keys died.
+  // Keys died: the caller ends the backup epoch (cli/backup_notice.h), as after any shred.
   json details = {{"run", res.run_id},
                   {"as_of", res.plan.as_of.ToString()},
                   {"closed_on", DateOrNull(res.plan.closed_on)},

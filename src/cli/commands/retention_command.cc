@@ -18,6 +18,7 @@
 // --as-of defaults to today (China time, from the clock); `retention run` refuses a date
 // after today. --closed-on stands in for the case's closing date while the vault has none
 // (vault meta liquidation.closed_on, set by `liquidation close`); it may not contradict it.
+#include "src/cli/backup_notice.h"
 #include "src/cli/commands/commands.h"
 #include "src/cli/status_to_exit.h"
 #include "src/cli/unlock.h"
@@ -150,6 +151,10 @@ void RunRun(CommandContext& ctx, const RetentionArgs& a) {
   if (ctx.FailIfError(r.status())) return;
   json doc = r->ToJson();
   doc["ok"] = true;
+  if (r->data_keys_deleted > 0) {
+    EndBackupEpochAndNotify(ctx, **v, "retention run " + r->run_id,
+                            r->shredded + r->restricted, doc);
+  }
   ctx.Report(doc, "保留期执行 (retention run) " + r->run_id + ": " + std::to_string(r->shredded) +
                       " shredded, " + std::to_string(r->restricted) + " restricted, " +
                       std::to_string(r->data_keys_deleted) + " data keys destroyed\n");
