@@ -14,6 +14,9 @@ trap stop_test_services EXIT
 # The PostgreSQL tests (store conformance on PostgreSQL, integration_pg) fail instead of
 # skipping when the server above did not come up.
 export JV_REQUIRE_PG=1
+# The headless Chromium tests (test_report_render.py, the certificate in
+# test_transfer_package.py) fail instead of skipping when the browser is missing.
+export JV_REQUIRE_BROWSER=1
 # The 1 GiB scrypt vector of RFC 7914 (slow) runs in CI too.
 export JV_CRYPTO_SLOW_TESTS=1
 ctest --test-dir build --output-on-failure --timeout 1500
