@@ -4,6 +4,7 @@
 
 #include "src/classify/fields.h"
 #include "src/common/clock.h"
+#include "src/report/builders_internal.h"
 #include "src/report/report.h"
 #include "src/workflow/checklist.h"
 #include "src/workflow/crossborder.h"
@@ -15,8 +16,6 @@ namespace jv::report {
 
 using json = nlohmann::json;
 namespace wf = jv::workflow;
-
-namespace {
 
 json Attrs(const std::string& s) {
   json a = json::parse(s, nullptr, false);
@@ -32,6 +31,8 @@ Table CountTable(std::string id, std::string zh, std::string en, Column key,
   for (const auto& [k, n] : counts) t.rows.push_back({k, n});
   return t;
 }
+
+namespace {
 
 std::string EvidenceSummary(const json& e) {
   // Scalars only (counts, dates, mechanism names): never lists of subject ids.
@@ -240,14 +241,15 @@ Result<Report> Ropa(vault::Vault& v) {
 
 const std::vector<std::string>& ReportKinds() {
   static const auto* k =
-      new std::vector<std::string>{"checklist", "summary", "inventory", "campaign", "ropa"};
+      new std::vector<std::string>{"checklist", "summary",   "inventory",   "campaign", "ropa",
+                                   "claims",    "retention", "certificate", "audit"};
   return *k;
 }
 
-Result<Report> BuildReport(vault::Vault& v, const std::string& kind) {
+Result<Report> BuildReport(vault::Vault& v, const std::string& kind, const ReportOptions& options) {
   Result<Report> r = InvalidArgumentError(
-      "unknown report: checklist, summary, inventory, "
-      "campaign or ropa");
+      "unknown report: checklist, summary, inventory, campaign, ropa, claims, retention, "
+      "certificate or audit");
   if (kind == "checklist")
     r = Checklist(v);
   else if (kind == "summary")
@@ -258,6 +260,18 @@ Result<Report> BuildReport(vault::Vault& v, const std::string& kind) {
     r = Campaign(v);
   else if (kind == "ropa")
     r = Ropa(v);
+  else if (kind == "claims")
+    r = BuildClaimsReport(v);
+  else if (kind == "retention")
+    r = BuildRetentionReport(v, options);
+  else if (kind == "certificate")
+    r = BuildCertificateReport(v);
+  else if (kind == "audit")
+    r = BuildAuditReport(v);
+  else if (kind == "requests")
+    r = FailedPreconditionError(
+        "报告 requests 尚不可用：个人信息权利请求模块未完成 (report requests is not available "
+        "yet: the requests module, issue 6, is not built)");
   if (!r.ok()) return r;
   r->generated_at = FormatRfc3339Seconds(v.clock().NowMicros());
   r->vault_company = v.config().company;

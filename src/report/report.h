@@ -4,17 +4,22 @@
 // one worksheet per table). Reports hold counts, ids, codes and dates: no personal
 // information, so any role may read them.
 //
-// Builders: BuildChecklistReport, BuildSummaryReport, BuildInventoryReport,
-// BuildCampaignReport, BuildRopaReport (report_builders.cc). Errors: store errors from the
-// builders; kInternal when an XLSX file cannot be written; kInvalidArgument for an unknown
-// report, format or language.
+// Builders: checklist, summary, inventory, campaign, ropa (builders.cc); claims, retention,
+// certificate, audit (builders_claims.cc, builders_records.cc). "requests" is refused with
+// kFailedPrecondition until the requests module (issue 6) exists. Errors: store errors from the
+// builders; kInternal when an XLSX file cannot be written; kInvalidArgument for an unknown report,
+// format or language. The claims report decrypts claim amounts and items (audited "claims.list",
+// "items.list", "liquidation.creditors"); the retention report plans (audited
+// "retention.plan"); the others only read.
 // Thread-safety: builders use the vault (one thread); renderers are pure.
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "src/common/date.h"
 #include "src/common/result.h"
 #include "src/vault/vault.h"
 
@@ -43,7 +48,11 @@ struct Report {
 
 // The report kinds `report` knows.
 const std::vector<std::string>& ReportKinds();
-Result<Report> BuildReport(vault::Vault& v, const std::string& kind);
+struct ReportOptions {
+  std::optional<Date> as_of;  // retention: the plan's date (default: today, China time)
+};
+Result<Report> BuildReport(vault::Vault& v, const std::string& kind,
+                           const ReportOptions& options = {});
 
 // {"report": kind, "title": {zh,en}, "generated_at", "tables": {id: [{key: cell}]}}
 nlohmann::json RenderJson(const Report& r);
