@@ -34,13 +34,12 @@
 #include "src/common/result.h"
 #include "src/vault/vault.h"
 #include "src/workflow/liquidation_clock.h"
+#include "src/workflow/retention_rules.h"  // kClassPrepaid, kClassItems
 
 namespace jv::workflow {
 
 inline constexpr char kMetaLiquidation[] = "liquidation";
 inline constexpr char kMetaLiquidationClosedOn[] = "liquidation.closed_on";
-inline constexpr char kClassPrepaid[] = "prepaid_5y";
-inline constexpr char kClassItems[] = "customer_items";
 inline constexpr char kPurposeLiquidation[] = "liquidation";
 
 // The PRC calendar from the data directory (FindDataDir).

@@ -4,13 +4,18 @@
 // POS exports are generated (a GB18030 CSV from one vendor, an XLSX workbook from another,
 // with every quirk real exports have) and imported — validated, de-duplicated and encrypted
 // under per-customer keys; one customer is looked up by mobile through the blind index and
-// shown masked; the audit log is checkpointed and verified. `--subjects N` instead adds N
-// synthetic customers directly (quick; used by tests). Later issues add transfer and
-// liquidation steps.
+// shown masked; the transfer runs to its end (notices, impact assessment, the objection
+// window passed on the demo's clock, the package imported by a recipient demo vault, the
+// transferred customers shredded, a deletion certificate); a second synthetic company is
+// liquidated in `<vault>.liquidation` (demo_liquidation.cc); the audit log is checkpointed
+// and verified. `--subjects N` instead adds N synthetic customers directly (quick; used by
+// tests). `--json`: one document with "transfer" and "liquidation" sections of counts.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
 #include "src/cli/commands/commands.h"
+#include "src/cli/commands/demo_steps.h"
 #include "src/cli/progress.h"
 #include "src/cli/status_to_exit.h"
 #include "src/cli/unlock.h"
@@ -33,7 +38,7 @@ namespace jv::cli {
 
 namespace {
 
-constexpr char kDemoPassphrase[] = "jadevault-demo";
+using demo::kDemoPassphrase;
 
 struct DemoArgs {
   int subjects = 0;  // > 0: add synthetic subjects directly instead of importing exports
@@ -137,10 +142,14 @@ Status ShowOneCustomer(vault::Vault& v, std::string* human, nlohmann::json* doc)
 // The transfer's first half on the demo vault (PIPL 22): a merger, one recipient with its
 // own age key, every customer allocated, notices planned and the SMS and letters written to
 // a file outbox; then the gate, which keeps package build waiting for the objection window.
-Status RunDemoTransfer(CommandContext& ctx, vault::Vault& v, std::string* human,
-                       nlohmann::json* doc) {
+Status RunDemoTransfer(CommandContext& ctx, vault::Vault& v, demo::DemoClock& clock,
+                       std::string* human, nlohmann::json* doc) {
   auto existing = workflow::GetTransfer(v);
-  if (existing.ok()) return Status::Ok();  // a re-run: the transfer is already set up
+  if (existing.ok()) {  // a re-run: the transfer is already done
+    (*doc)["transfer"] = {{"skipped", "the transfer was set up by an earlier run"}};
+    *human += "   转让 (transfer): already run on this vault by an earlier demo\n";
+    return Status::Ok();
+  }
   std::string dir = ctx.opts.vault_dir + ".exports";
   JV_ASSIGN_OR_RETURN(workflow::TransferSettings t, workflow::SetupTransfer(v, "merger", 30));
   // The recipient's key pair; in real use the recipient makes it and sends only age1….
@@ -191,12 +200,12 @@ Status RunDemoTransfer(CommandContext& ctx, vault::Vault& v, std::string* human,
             std::to_string(plan.announcement) + " on the public announcement list; " +
             std::to_string(sent.sent) + " written to " + dir + "/outbox\n";
   *human += std::string("   合规闸门 (gate, `jadevault check`): ") +
-            (gate.blocked() ? "package build waits for " + waiting +
-                                  " (objection period ends " + t.notice_deadline +
-                                  "; email notices go out with notices send --channel smtp)"
-                            : "open") +
-            "\n";
-  return Status::Ok();
+            (gate.blocked() ? "package build waits for " + waiting : "open") + "\n";
+  demo::TransferDemoInput in;
+  in.recipient_id = rid;
+  in.identity = &identity;
+  in.exports_dir = dir;
+  return demo::FinishDemoTransfer(ctx, v, clock, in, human, &(*doc)["transfer"]);
 }
 
 Status AddDemoSubjects(vault::Vault& v, int n, Progress& progress) {
@@ -227,6 +236,14 @@ Status AddDemoSubjects(vault::Vault& v, int n, Progress& progress) {
 }
 
 void RunDemo(CommandContext& ctx, const DemoArgs& a) {
+  // The demo's clock (demo_steps.h) stands in for the process clock while the demo runs.
+  demo::DemoClock clock(*ctx.clock);
+  struct RestoreClock {
+    CommandContext& ctx;
+    Clock* saved;
+    ~RestoreClock() { ctx.clock = saved; }
+  } restore{ctx, ctx.clock};
+  ctx.clock = &clock;
   nlohmann::json doc = {{"ok", true}, {"vault", ctx.opts.vault_dir}};
   std::string human = "玉匣 jadevault 演示 (demo)\n";
   bool created = false;
@@ -280,7 +297,7 @@ void RunDemo(CommandContext& ctx, const DemoArgs& a) {
   } else {
     if (ctx.FailIfError(ImportDemoExports(ctx, **v, a.rows, &human, &doc))) return;
     if (ctx.FailIfError(ShowOneCustomer(**v, &human, &doc))) return;
-    if (ctx.FailIfError(RunDemoTransfer(ctx, **v, &human, &doc))) return;
+    if (ctx.FailIfError(RunDemoTransfer(ctx, **v, clock, &human, &doc))) return;
   }
 
   auto cp = (*v)->audit().MakeCheckpoint((*v)->signer());
@@ -294,7 +311,17 @@ void RunDemo(CommandContext& ctx, const DemoArgs& a) {
   human += std::string("   审计验证 (audit verify): ") +
            (report->ok ? "通过 ok" : "失败 FAILED") + ", " + std::to_string(report->entries) +
            " entries, root " + report->root_hash + "\n";
-  ctx.Report(doc, human, report->ok ? kExitOk : kExitCheckFailed);
+  bool ok = report->ok;
+  if (a.subjects == 0) {
+    nlohmann::json liquidation = nlohmann::json::object();
+    if (ctx.FailIfError(demo::RunDemoLiquidation(ctx, std::max(10, a.rows / 5), &human,
+                                                 &liquidation))) {
+      return;
+    }
+    ok = ok && liquidation.value("audit", nlohmann::json::object()).value("ok", true);
+    doc["liquidation"] = liquidation;
+  }
+  ctx.Report(doc, human, ok ? kExitOk : kExitCheckFailed);
 }
 
 }  // namespace
