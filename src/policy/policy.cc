@@ -72,17 +72,22 @@ constexpr Rule kRules[] = {
     {Role::kOperator, Action::kRequestsManage, kAny, kAny, true, false, "masked"},
     {Role::kDpo, Action::kLiquidationManage, kAny, kAny, true, false, "masked"},
     {Role::kLiquidator, Action::kLiquidationManage, kAny, kAny, true, false, "masked"},
+    // Customers' responses to a notice (object, consent, delete, correct): the staff who
+    // take the customer's call or letter. Records ids and the type only, no PI.
+    {Role::kOperator, Action::kResponseRecord, kAny, kAny, true, false, "ids and type, no PI"},
+    {Role::kDpo, Action::kResponseRecord, kAny, kAny, true, false, "ids and type, no PI"},
+    {Role::kLiquidator, Action::kResponseRecord, kAny, kAny, true, false, "ids and type, no PI"},
     // A recipient sees only the packages addressed to it.
     {Role::kRecipient, Action::kPackageReceive, kAny, kAny, false, false, "own package only"},
 };
 
 struct Named {
   const char* role[6] = {"admin", "dpo", "operator", "liquidator", "auditor", "recipient"};
-  const char* action[14] = {
+  const char* action[15] = {
       "session.self",       "status.read",    "subject.search",  "subject.read",
       "subject.reveal",     "audit.verify",   "audit.read",      "users.manage",
       "settings.manage",    "import",         "transfer.manage", "requests.manage",
-      "liquidation.manage", "package.receive"};
+      "liquidation.manage", "package.receive", "response.record"};
   const char* field[18] = {"member_no",   "name",
                            "gender",      "birth_date",
                            "id_number",   "mobile",

@@ -42,6 +42,7 @@ enum class Action {
   kRequestsManage,     // customer-rights requests queue
   kLiquidationManage,  // liquidation deadlines, claims, items
   kPackageReceive,     // a recipient downloads its own package
+  kResponseRecord,     // record a customer's response (object/consent/delete/correct)
 };
 
 enum class Field {

@@ -79,6 +79,11 @@ TEST(PolicyTest, WholeTableInvariants) {
           if (a == Action::kPackageReceive) {
             EXPECT_EQ(r, Role::kRecipient);
           }
+          if (a == Action::kResponseRecord) {
+            EXPECT_TRUE(r == Role::kOperator || r == Role::kDpo || r == Role::kLiquidator)
+                << RoleName(r);
+            EXPECT_TRUE(d.masked);
+          }
           if (r == Role::kAuditor) {
             EXPECT_TRUE(a == Action::kAuditRead || a == Action::kAuditVerify ||
                         a == Action::kStatusRead || a == Action::kSessionSelf)
@@ -88,7 +93,7 @@ TEST(PolicyTest, WholeTableInvariants) {
       }
     }
   }
-  EXPECT_EQ(combos, 6 * 14 * 19 * 7);
+  EXPECT_EQ(combos, 6 * 15 * 19 * 7);
   EXPECT_GT(allowed, 0);
 }
 
@@ -131,6 +136,19 @@ TEST(PolicyTest, SpecExamples) {
   // Refusals explain themselves without data.
   d = Authorize(Role::kOperator, Action::kSubjectReveal, Field::kMobile, Purpose::kCustomerService);
   EXPECT_EQ(d.reason, "role operator may not subject.reveal");
+}
+
+// Recording a customer's response (POST /api/v1/responses, `responses record`): exactly the
+// staff who take customers' calls and letters.
+TEST(PolicyTest, ResponseRecordIsForOperatorDpoAndLiquidator) {
+  std::set<Role> allowed;
+  for (Role r : AllRoles()) {
+    if (Authorize(r, Action::kResponseRecord).allowed) allowed.insert(r);
+    EXPECT_EQ(HasRule(r, Action::kResponseRecord), allowed.count(r) == 1) << RoleName(r);
+  }
+  EXPECT_EQ(allowed, (std::set<Role>{Role::kOperator, Role::kDpo, Role::kLiquidator}));
+  EXPECT_FALSE(TouchesPersonalInformation(Action::kResponseRecord));
+  EXPECT_EQ(ActionName(Action::kResponseRecord), "response.record");
 }
 
 TEST(PolicyTest, RulesExportMatchesAuthorize) {

@@ -3,7 +3,9 @@
 #include "src/common/date.h"
 #include "src/common/strings.h"
 #include "src/server/users.h"
+#include "src/vault/backup_epoch.h"
 #include "src/workflow/subject_view.h"
+#include "src/workflow/transfer.h"
 
 namespace jv::server {
 
@@ -85,6 +87,7 @@ const std::vector<Route>& Routes() {
       {"GET", "/api/v1/subjects/{id}", Action::kSubjectRead, false},
       {"POST", "/api/v1/subjects/{id}/reveal", Action::kSubjectReveal, true},
       {"GET", "/api/v1/audit/verify", Action::kAuditVerify, false},
+      {"POST", "/api/v1/responses", Action::kResponseRecord, true},
   };
   return kRoutes;
 }
@@ -151,6 +154,7 @@ ApiResponse Api::Handle(const ApiRequest& req) {
   if (p == "/api/v1/subjects/{id}") return finish(ShowSubject(req, user->role));
   if (p == "/api/v1/subjects/{id}/reveal") return finish(Reveal(req, user->role));
   if (p == "/api/v1/audit/verify") return finish(VerifyAudit());
+  if (p == "/api/v1/responses") return finish(RecordResponse(req, user->role));
   return finish(Error(404, "not_found", "no such API route"));
 }
 
@@ -334,6 +338,46 @@ ApiResponse Api::Reveal(const ApiRequest& req, policy::Role role) {
                                    workflow::RevealRequest{*field_text, *reason});
   if (!doc.ok()) return ErrorResponse(doc.status());
   return Ok({{"id", id}, {"purpose", *purpose_text}, {"revealed", (*doc)["revealed"]}});
+}
+
+ApiResponse Api::RecordResponse(const ApiRequest& req, policy::Role role) {
+  auto body = ParseBody(req.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto subject = StringField(*body, "subject", true);
+  if (!subject.ok()) return ErrorResponse(subject.status());
+  if (!WellFormedSubjectId(*subject)) {
+    return Error(400, "invalid_argument", "subject is malformed");
+  }
+  auto type = StringField(*body, "type", true);
+  if (!type.ok()) return ErrorResponse(type.status());
+  auto via = StringField(*body, "via", true);
+  if (!via.ok()) return ErrorResponse(via.status());
+  policy::Decision d = policy::Authorize(role, Action::kResponseRecord);
+  if (!d.allowed) return Refused(d);
+  // The same workflow function as `responses record`, so the same checks and audit entry
+  // ("response.record"); its messages name CLI flags, which the API reports as they are.
+  auto r = workflow::RecordResponse(vault_, *subject, *type, *via);
+  if (!r.ok()) return ErrorResponse(r.status());
+  json doc = {{"ok", true},
+              {"response", r->response_id},
+              {"subject", *subject},
+              {"type", r->type},
+              {"state", r->new_state}};
+  if (!r->shred.is_null()) {
+    // A deletion shreds the customer: like the CLI, end the backup epoch so that no earlier
+    // backup can bring them back, and say that a new backup is needed.
+    doc["shred"] = r->shred;
+    doc["backup_needed"] = true;
+    auto end = vault::EndBackupEpochWithReport(vault_, "deletion request " + r->response_id, 1);
+    if (!end.ok()) {
+      doc["backup_epoch_error"] = end.status().message();
+    } else if (end->had_epoch) {
+      doc["backup_epoch_ended"] = end->ended;
+      doc["backup_epoch"] = end->current;
+      doc["backup_keyring_updated"] = end->keyring_updated;
+    }
+  }
+  return Ok(std::move(doc));
 }
 
 ApiResponse Api::VerifyAudit() {

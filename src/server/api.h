@@ -82,6 +82,9 @@ class Api {
   ApiResponse ShowSubject(const ApiRequest& r, policy::Role role);
   ApiResponse Reveal(const ApiRequest& r, policy::Role role);
   ApiResponse VerifyAudit();
+  // POST /api/v1/responses {"subject","type","via"}: workflow::RecordResponse, as
+  // `responses record` (audited "response.record"); 404 unknown subject, 409 shredded.
+  ApiResponse RecordResponse(const ApiRequest& r, policy::Role role);
 
   vault::Vault& vault_;
   ApiOptions options_;

@@ -7,6 +7,7 @@
 #include "src/common/testing/temp_dir.h"
 #include "src/server/totp.h"
 #include "src/server/users.h"
+#include "src/workflow/transfer.h"
 
 namespace jv::server {
 namespace {
@@ -182,6 +183,9 @@ TEST_F(ApiTest, EveryRouteEveryRoleFollowsThePolicy) {
         field = policy::Field::kMobile;
         body = {{"field", "mobile"}, {"purpose", "customer_service"}, {"reason", "客户来电核实"}};
       }
+      if (*route.action == policy::Action::kResponseRecord) {
+        body = {{"subject", subject_}, {"type", "correct"}, {"via", "phone"}};
+      }
       bool allowed = policy::Authorize(role, *route.action, field, purpose).allowed;
       ApiResponse r = Call(route.method, route.path, body, token, csrf, q);
       EXPECT_EQ(r.status, allowed ? 200 : 403) << policy::RoleName(role) << " " << route.method
@@ -221,6 +225,63 @@ TEST_F(ApiTest, OperatorSeesMaskedDpoRevealsWithReasonAudited) {
   r = Call("POST", "/api/v1/subjects/{id}/reveal", reveal, dpo, csrf);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body["error"]["message"], "field is not a known field");
+}
+
+// POST /api/v1/responses goes through workflow::RecordResponse: the subject's state and the
+// response object change as with `responses record`, audited under the signed-in user.
+TEST_F(ApiTest, RecordResponseChangesStateAndIsAuditedLikeTheCli) {
+  auto [op, csrf] = Login("operator1");
+  json body = {{"subject", subject_}, {"type", "object"}, {"via", "phone"}};
+  EXPECT_EQ(Call("POST", "/api/v1/responses", body, op).status, 403);  // no CSRF token
+  ApiResponse r = Call("POST", "/api/v1/responses", body, op, csrf);
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["state"], "objected");
+  EXPECT_EQ(r.body["type"], "object");
+  std::string rid = r.body["response"].get<std::string>();
+  EXPECT_EQ(rid.rfind("rs_", 0), 0u);
+  auto subject = vault_->store().GetSubject(subject_);
+  ASSERT_TRUE(subject.ok());
+  EXPECT_EQ(subject->state, "objected");
+  auto obj = vault_->store().GetObject(workflow::kKindResponse, rid);
+  ASSERT_TRUE(obj.ok());
+  EXPECT_EQ(obj->subject_id, subject_);
+  std::string audit = AuditText();
+  EXPECT_NE(audit.find("response.record"), std::string::npos);
+  EXPECT_NE(audit.find(rid), std::string::npos);
+  EXPECT_NE(audit.find("user:operator1"), std::string::npos);
+
+  // Bad input names the field; unknown subject 404; the auditor may not record.
+  body["type"] = "shout";
+  r = Call("POST", "/api/v1/responses", body, op, csrf);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body.dump().find("shout"), std::string::npos);
+  EXPECT_EQ(Call("POST", "/api/v1/responses", {{"subject", subject_}, {"type", "object"}}, op,
+                 csrf)
+                .status,
+            400);
+  EXPECT_EQ(Call("POST", "/api/v1/responses",
+                 {{"subject", "s_doesnotexist"}, {"type", "object"}, {"via", "phone"}}, op, csrf)
+                .status,
+            404);
+  auto [aud, aud_csrf] = Login("auditor1");
+  EXPECT_EQ(Call("POST", "/api/v1/responses",
+                 {{"subject", subject_}, {"type", "consent"}, {"via", "letter"}}, aud, aud_csrf)
+                .status,
+            403);
+
+  // A deletion request shreds the customer; afterwards the subject takes no response.
+  auto [dpo, dpo_csrf] = Login("dpo1");
+  r = Call("POST", "/api/v1/responses",
+           {{"subject", subject_}, {"type", "delete"}, {"via", "letter"}}, dpo, dpo_csrf);
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["state"], "shredded");
+  EXPECT_EQ(r.body["backup_needed"], true);
+  r = Call("POST", "/api/v1/responses",
+           {{"subject", subject_}, {"type", "consent"}, {"via", "letter"}}, dpo, dpo_csrf);
+  EXPECT_EQ(r.status, 409);
+  auto verified = vault_->audit().Verify(vault_->signer().PublicKeyPem());
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->reason;
 }
 
 TEST_F(ApiTest, SessionsLiveInTheStoreWithoutTheToken) {

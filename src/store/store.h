@@ -179,6 +179,15 @@ class Store {
   virtual Status InsertSubject(const SubjectRow& s) = 0;     // kAlreadyExists on duplicate id
   virtual Result<SubjectRow> GetSubject(const std::string& id) = 0;  // kNotFound
   virtual Status UpdateSubject(const SubjectRow& s) = 0;     // kNotFound if absent
+  // Read-modify-write of one subject: reads it inside the open transaction and keeps every
+  // other writer from changing it until that transaction ends, so a decision taken on the
+  // returned state cannot be overwritten by a concurrent one (SQLite: Begin() already holds
+  // the database's write lock; PostgreSQL: SELECT ... FOR UPDATE, which waits for a
+  // concurrent writer of the row to commit and then returns its committed version).
+  // Lock order: take subject locks before LockAudit (audit appends come last in a write),
+  // so two writers never wait on each other in a cycle. kNotFound; kFailedPrecondition
+  // outside a transaction.
+  virtual Result<SubjectRow> GetSubjectForUpdate(const std::string& id) = 0;
   // Calls `fn` for each subject in id order, optionally only those in `state`; stops early
   // and returns fn's status if fn fails.
   virtual Status ForEachSubject(const std::optional<std::string>& state,

@@ -23,12 +23,14 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -266,6 +268,46 @@ TYPED_TEST_P(StoreConformanceTest, SubjectUpdateChangesStateAndAttrs) {
   EXPECT_EQ(out.updated_micros, 9999);
   JV_CT_ASSIGN(SubjectRow other, s.GetSubject("s_2"));
   EXPECT_EQ(other.state, "active");  // only the named row changed
+}
+
+// Read-modify-write: outside a transaction it is refused; a missing subject is kNotFound
+// and leaves the transaction open; a second connection's GetSubjectForUpdate of the same
+// subject waits until the first commits and then sees the committed state (no lost update).
+TYPED_TEST_P(StoreConformanceTest, GetSubjectForUpdateSerializesWritersOfOneSubject) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  JV_CT_EXPECT_CODE(s.GetSubjectForUpdate("s_1"), StatusCode::kFailedPrecondition);
+  JV_CT_ASSIGN(auto other, this->Reopen());
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_EXPECT_CODE(s.GetSubjectForUpdate("s_none"), StatusCode::kNotFound);
+  JV_CT_ASSIGN(SubjectRow mine, s.GetSubjectForUpdate("s_1"));
+  EXPECT_EQ(mine.state, "active");
+  std::string seen = "(not read)";
+  Status other_status;
+  std::thread second([&] {
+    other_status = other->Begin();
+    if (!other_status.ok()) return;
+    auto row = other->GetSubjectForUpdate("s_1");
+    if (!row.ok()) {
+      other_status = row.status();
+      other->Rollback().IgnoreError();
+      return;
+    }
+    seen = row->state;
+    SubjectRow u = *row;
+    u.state = u.state == "objected" ? "consented" : "lost-update";
+    other_status = other->UpdateSubject(u);
+    if (other_status.ok()) other_status = other->Commit();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  mine.state = "objected";
+  JV_CT_ASSERT_OK(s.UpdateSubject(mine));
+  JV_CT_ASSERT_OK(s.Commit());
+  second.join();
+  ASSERT_TRUE(other_status.ok()) << other_status.ToString();
+  EXPECT_EQ(seen, "objected");  // the second writer saw the first one's committed change
+  JV_CT_ASSIGN(SubjectRow out, s.GetSubject("s_1"));
+  EXPECT_EQ(out.state, "consented");
 }
 
 TYPED_TEST_P(StoreConformanceTest, ForEachSubjectVisitsInBytewiseIdOrder) {
@@ -916,6 +958,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     WritesOutsideTransactionAreVisibleToAnotherConnection, KeySlotsPutListReplaceDelete,
     SubjectInsertGetRoundTrip, SubjectDuplicateIdIsAlreadyExistsAndKeepsOriginal,
     SubjectMissingIsNotFound, SubjectUpdateChangesStateAndAttrs,
+    GetSubjectForUpdateSerializesWritersOfOneSubject,
     ForEachSubjectVisitsInBytewiseIdOrder, ForEachSubjectFiltersByState,
     ForEachSubjectStopsEarlyWithCallbackStatus,
     ForEachSubjectPagesThroughManyAndAllowsWritesInCallback, CountSubjectsByState,

@@ -22,7 +22,9 @@ Result<ShredOutcome> ShredSubjectClasses(vault::Vault& vault, const std::string&
   store::Transaction txn(st);
   JV_RETURN_IF_ERROR(txn.Start());
   JV_ASSIGN_OR_RETURN(HoldSet holds, HoldSet::Load(st));
-  JV_ASSIGN_OR_RETURN(store::SubjectRow subject, st.GetSubject(subject_id));
+  // Locked until commit (Store::GetSubjectForUpdate): a response recorded at the same time
+  // on another server waits and then sees the shred, instead of overwriting it.
+  JV_ASSIGN_OR_RETURN(store::SubjectRow subject, st.GetSubjectForUpdate(subject_id));
   JV_ASSIGN_OR_RETURN(std::vector<store::DataKeyRow> keys, st.ListDataKeys(subject_id));
   JV_ASSIGN_OR_RETURN(std::vector<store::RecordRow> records, st.ListRecords(subject_id));
 

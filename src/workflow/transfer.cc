@@ -242,16 +242,6 @@ Result<ResponseResult> RecordResponse(vault::Vault& v, const std::string& subjec
   if (via != "phone" && via != "letter" && via != "portal" && via != "email") {
     return InvalidArgumentError("--via must be phone, letter, portal or email");
   }
-  auto subject = v.store().GetSubject(subject_id);
-  if (!subject.ok()) {
-    if (subject.status().code() == StatusCode::kNotFound) {
-      return NotFoundError("--subject: no such subject");
-    }
-    return subject.status();
-  }
-  if (subject->state == "shredded") {
-    return FailedPreconditionError("the subject is already shredded");
-  }
   const int64_t now = v.clock().NowMicros();
   ResponseResult res;
   res.type = type;
@@ -263,8 +253,21 @@ Result<ResponseResult> RecordResponse(vault::Vault& v, const std::string& subjec
   row.status = "recorded";
   row.created_micros = row.updated_micros = now;
   row.attrs_json = json({{"type", type}, {"via", via}, {"at", FormatRfc3339Seconds(now)}}).dump();
-  res.new_state = subject->state;
   JV_RETURN_IF_ERROR(InTxn(v, [&]() -> Status {
+    // Read the subject inside the write transaction, locked until it ends: another writer
+    // (a second server, a CLI process) that changed it meanwhile has committed first, and
+    // one that comes later waits for this one, so no state change is overwritten.
+    auto subject = v.store().GetSubjectForUpdate(subject_id);
+    if (!subject.ok()) {
+      if (subject.status().code() == StatusCode::kNotFound) {
+        return NotFoundError("--subject: no such subject");
+      }
+      return subject.status();
+    }
+    if (subject->state == "shredded") {
+      return FailedPreconditionError("the subject is already shredded");
+    }
+    res.new_state = subject->state;
     JV_RETURN_IF_ERROR(v.store().PutObject(row));
     if (type == "object" || type == "consent") {
       store::SubjectRow u = *subject;

@@ -86,6 +86,13 @@ struct ResponseResult {
   nlohmann::json shred = nullptr;  // ShredOutcome for "delete"
 };
 // type: object | consent | delete | correct; via: phone | letter | portal | email.
+// Used by `responses record` and POST /api/v1/responses. The subject is read inside the
+// write transaction with Store::GetSubjectForUpdate (locked until commit), so concurrent
+// writers on one subject — several servers and CLI processes on one PostgreSQL database —
+// serialize: each sees the state the previous one committed, none is overwritten.
+// kNotFound for an unknown subject, kFailedPrecondition if it is already shredded. A
+// "delete" shreds the subject afterwards (ShredSubject, its own transaction); the caller
+// ends the backup epoch (vault/backup_epoch.h).
 Result<ResponseResult> RecordResponse(vault::Vault& v, const std::string& subject_id,
                                       const std::string& type, const std::string& via);
 

@@ -568,6 +568,22 @@ Result<SubjectRow> PostgresStore::GetSubject(const std::string& id) {
   return SubjectRow{id, r.Text(0, 0), r.Text(0, 1), r.Int(0, 2), r.Int(0, 3)};
 }
 
+Result<SubjectRow> PostgresStore::GetSubjectForUpdate(const std::string& id) {
+  if (!in_tx_) {
+    return FailedPreconditionError("store: GetSubjectForUpdate outside a transaction");
+  }
+  Params p;
+  p.T(id);
+  // READ COMMITTED + FOR UPDATE: waits for a concurrent writer of the row, then returns the
+  // row as that writer committed it, and holds the row lock until this transaction ends.
+  JV_ASSIGN_OR_RETURN(Rows r, Run("SELECT state, attrs_json, created_micros, updated_micros "
+                                  "FROM subjects WHERE id = $1 FOR UPDATE",
+                                  p, "read subject for update"));
+  if (r.size() == 0) return NotFoundError("store: no subject with this id");
+  tx_subjects_.insert(id);
+  return SubjectRow{id, r.Text(0, 0), r.Text(0, 1), r.Int(0, 2), r.Int(0, 3)};
+}
+
 Status PostgresStore::UpdateSubject(const SubjectRow& s) {
   Params p;
   p.T(s.id).T(s.state).T(s.attrs_json).I(s.created_micros).I(s.updated_micros);

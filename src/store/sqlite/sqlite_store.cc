@@ -396,6 +396,12 @@ Result<SubjectRow> SqliteStore::GetSubject(const std::string& id) {
   return SubjectRow{id, q.Text(0), q.Text(1), q.Int(2), q.Int(3)};
 }
 
+Result<SubjectRow> SqliteStore::GetSubjectForUpdate(const std::string& id) {
+  // BEGIN IMMEDIATE already excludes every other writer until Commit/Rollback.
+  if (!in_tx_) return FailedPreconditionError("store: GetSubjectForUpdate outside a transaction");
+  return GetSubject(id);
+}
+
 Status SqliteStore::UpdateSubject(const SubjectRow& s) {
   JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
                       Prepare("UPDATE subjects SET state = ?2, attrs_json = ?3, "

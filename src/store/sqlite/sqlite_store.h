@@ -77,6 +77,7 @@ class SqliteStore : public Store {
 
   Status InsertSubject(const SubjectRow& s) override;
   Result<SubjectRow> GetSubject(const std::string& id) override;
+  Result<SubjectRow> GetSubjectForUpdate(const std::string& id) override;
   Status UpdateSubject(const SubjectRow& s) override;
   Status ForEachSubject(const std::optional<std::string>& state,
                         const std::function<Status(const SubjectRow&)>& fn) override;
