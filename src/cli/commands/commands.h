@@ -27,6 +27,7 @@ void RegisterAssessCommands(CLI::App& app, CommandContext& ctx);
 void RegisterCrossBorderCommands(CLI::App& app, CommandContext& ctx);
 void RegisterIncidentCommands(CLI::App& app, CommandContext& ctx);
 void RegisterReportCommands(CLI::App& app, CommandContext& ctx);
+void RegisterRequestsCommands(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -48,6 +49,7 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterCrossBorderCommands(app, ctx);
   RegisterIncidentCommands(app, ctx);
   RegisterReportCommands(app, ctx);
+  RegisterRequestsCommands(app, ctx);
 }
 
 }  // namespace jv::cli
