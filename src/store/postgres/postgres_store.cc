@@ -397,6 +397,15 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
                                            "WHERE schemaname = current_schema()",
                                            Params(), "inspect schema"));
     if (r.Int(0, 0) != 0) {
+      // Another opener may have just finished migrating this very database (its tables
+      // appeared after our first look): wait for the migration lock and look again.
+      JV_RETURN_IF_ERROR(migrator.BeginExclusive());
+      Result<int> again = migrator.ReadSchemaVersion();
+      migrator.RollbackTransaction().IgnoreError();
+      JV_RETURN_IF_ERROR(again.status());
+      if (*again != 0) version = *again;
+    }
+    if (version == 0 && r.Int(0, 0) != 0) {
       return FailedPreconditionError("PostgreSQL database " + where +
                                      " holds another program's tables; give jadevault an "
                                      "empty database");
