@@ -13,6 +13,7 @@
 //                                                    -> exit 5 naming missing elements
 //   incident close ID --resolution TEXT
 #include "src/cli/commands/commands.h"
+#include "src/cli/notice_channel.h"
 #include "src/cli/status_to_exit.h"
 #include "src/cli/unlock.h"
 #include "src/workflow/delivery.h"
@@ -70,17 +71,10 @@ void Show(CommandContext& ctx, const Result<json>& r) {
 void RunSend(CommandContext& ctx, const IncidentArgs& a) {
   std::unique_ptr<wf::NoticeSink> sink;
   if (a.notice == "individuals") {
-    if (a.channel == "file") {
-      if (a.out.empty()) return ctx.Fail(InvalidArgumentError("--out DIR is required"));
-      sink = wf::MakeFileOutbox(a.out, a.batch_size);
-    } else if (a.channel == "smtp") {
-      if (a.smtp_url.empty() || a.from.empty()) {
-        return ctx.Fail(InvalidArgumentError("--smtp-url and --from are required"));
-      }
-      sink = wf::MakeSmtpSink(a.smtp_url, a.from, a.mail_subject);
-    } else {
-      return ctx.Fail(InvalidArgumentError("--channel must be file or smtp"));
-    }
+    auto made = MakeNoticeSink(
+        {a.channel, a.out, a.batch_size, a.smtp_url, a.from, a.mail_subject, ""}, false);
+    if (ctx.FailIfError(made.status())) return;
+    sink = std::move(*made);
   }
   auto v = OpenVault(ctx);
   if (ctx.FailIfError(v.status())) return;

@@ -23,6 +23,7 @@
 #include <tuple>
 
 #include "src/cli/commands/commands.h"
+#include "src/cli/notice_channel.h"
 #include "src/cli/progress.h"
 #include "src/cli/status_to_exit.h"
 #include "src/cli/unlock.h"
@@ -191,30 +192,13 @@ void RunRender(CommandContext& ctx, const LiquidationArgs& a) {
 }
 
 void RunSend(CommandContext& ctx, const LiquidationArgs& a) {
-  std::unique_ptr<wf::NoticeSink> sink;
-  if (a.channel == "file") {
-    if (a.out.empty()) return ctx.Fail(InvalidArgumentError("--channel file needs --out DIR"));
-    sink = wf::MakeFileOutbox(a.out, a.batch_size);
-  } else if (a.channel == "smtp") {
-    if (a.smtp_url.rfind("smtp://", 0) != 0 && a.smtp_url.rfind("smtps://", 0) != 0) {
-      return ctx.Fail(InvalidArgumentError("--channel smtp needs --smtp-url smtp://HOST:PORT"));
-    }
-    if (a.from.find('@') == std::string::npos) {
-      return ctx.Fail(InvalidArgumentError("--channel smtp needs --from ADDRESS"));
-    }
-    sink = wf::MakeSmtpSink(a.smtp_url, a.from, a.mail_subject);
-  } else if (a.channel == "webhook") {
-    if (a.url.rfind("http://", 0) != 0 && a.url.rfind("https://", 0) != 0) {
-      return ctx.Fail(InvalidArgumentError("--channel webhook needs --url http(s)://…"));
-    }
-    sink = wf::MakeWebhookSink(a.url);
-  } else {
-    return ctx.Fail(InvalidArgumentError("--channel must be file, smtp or webhook"));
-  }
+  auto sink = MakeNoticeSink(
+      {a.channel, a.out, a.batch_size, a.smtp_url, a.from, a.mail_subject, a.url}, true);
+  if (ctx.FailIfError(sink.status())) return;
   auto v = OpenVault(ctx);
   if (ctx.FailIfError(v.status())) return;
   std::unique_ptr<Progress> bar;
-  auto r = wf::SendCreditorNotices(**v, *sink, a.channel, [&](int64_t done, int64_t total) {
+  auto r = wf::SendCreditorNotices(**v, **sink, a.channel, [&](int64_t done, int64_t total) {
     if (!bar) bar = std::make_unique<Progress>(ctx, "发送债权人通知 (sending)", total);
     bar->Update(done);
   });
