@@ -16,6 +16,9 @@ build_pkgs=(cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
 # fonts-noto-cjk gives it the Chinese glyphs (without it the screenshots show boxes).
 test_pkgs=(postgresql sqlite3 age oathtool python3 python3-aiosmtpd python3-openpyxl openssl curl
   chromium fonts-noto-cjk)
+# Node.js and npm run the Playwright flows (tests/browser); a machine that already has a
+# newer Node.js keeps it.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then test_pkgs+=(nodejs npm); fi
 
 pkgs=("${build_pkgs[@]}")
 if [ "$mode" = "--all" ]; then pkgs+=("${test_pkgs[@]}"); fi

@@ -7,6 +7,9 @@ bash scripts/install-deps.sh --all
 bash scripts/build.sh
 # Short libFuzzer runs of the file readers (clang, ASan + UBSan); fails on any crash.
 bash scripts/fuzz.sh
+# playwright-core for the browser flows (tests/browser), from the npm registry, pinned by
+# package-lock.json; it drives Debian's /usr/bin/chromium (no browser download).
+(cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
 # shellcheck source=scripts/test-services.sh
 source scripts/test-services.sh
 start_test_services

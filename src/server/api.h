@@ -19,6 +19,7 @@
 // in the Store only.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -33,16 +34,6 @@
 namespace jv::server {
 
 inline constexpr char kSessionCookie[] = "__Host-jv_session";
-
-struct Route {
-  std::string method;                    // "GET" | "POST" | "DELETE"
-  std::string path;                      // template, e.g. "/api/v1/subjects/{id}"
-  std::optional<policy::Action> action;  // nullopt: public (login only)
-  bool state_change = false;             // needs X-CSRF-Token
-};
-
-// Every API route; the HTTP adapter registers exactly these.
-const std::vector<Route>& Routes();
 
 struct ApiRequest {
   std::string method;
@@ -68,6 +59,36 @@ struct ApiOptions {
   ThrottleLimits ip_throttle = {20, 15 * 60, 15 * 60};  // per client address
 };
 
+struct Call;
+
+// A route's handler runs after the gate (session, CSRF, the role's rule for the action);
+// it parses its input, asks policy::Authorize with the field and purpose it touches, and
+// calls the workflow function the matching CLI command calls.
+using Handler = std::function<ApiResponse(Call&)>;
+
+struct Route {
+  std::string method;                    // "GET" | "POST" | "DELETE"
+  std::string path;                      // template, e.g. "/api/v1/subjects/{id}"
+  std::optional<policy::Action> action;  // nullopt: public (login only)
+  bool state_change = false;             // needs X-CSRF-Token
+  Handler handler;                       // unset only for the public login route
+};
+
+// Every API route; the HTTP adapter registers exactly these. The list is the concatenation
+// of the per-area lists of api_routes.h (one file per area: api_<area>.cc).
+const std::vector<Route>& Routes();
+
+// What a handler gets: the unlocked vault (its actor already set to "user:<name>"), the
+// request, and who is asking. Valid only during the call.
+struct Call {
+  vault::Vault& vault;
+  const ApiOptions& options;
+  const ApiRequest& req;
+  const std::string& user;
+  policy::Role role;
+  const Session& session;
+};
+
 class Api {
  public:
   Api(vault::Vault& vault, ApiOptions options) : vault_(vault), options_(options) {}
@@ -75,16 +96,6 @@ class Api {
 
  private:
   ApiResponse Login(const ApiRequest& r);
-  ApiResponse Logout(const ApiRequest& r);
-  ApiResponse Me(const std::string& user, policy::Role role, const Session& s);
-  ApiResponse StatusInfo();
-  ApiResponse SearchSubjects(const ApiRequest& r, policy::Role role);
-  ApiResponse ShowSubject(const ApiRequest& r, policy::Role role);
-  ApiResponse Reveal(const ApiRequest& r, policy::Role role);
-  ApiResponse VerifyAudit();
-  // POST /api/v1/responses {"subject","type","via"}: workflow::RecordResponse, as
-  // `responses record` (audited "response.record"); 404 unknown subject, 409 shredded.
-  ApiResponse RecordResponse(const ApiRequest& r, policy::Role role);
 
   vault::Vault& vault_;
   ApiOptions options_;
