@@ -188,8 +188,22 @@ TEST_F(ApiTest, EveryRouteEveryRoleFollowsThePolicy) {
       }
       bool allowed = policy::Authorize(role, *route.action, field, purpose).allowed;
       ApiResponse r = Call(route.method, route.path, body, token, csrf, q);
-      EXPECT_EQ(r.status, allowed ? 200 : 403) << policy::RoleName(role) << " " << route.method
-                                               << " " << route.path << " " << r.body.dump();
+      // Routes this test gives a valid request must answer 200 when allowed; any other route
+      // may refuse the (empty) input with 400/404/409, but never with 401 or 403.
+      bool known_input = route.path.rfind("/api/v1/subjects", 0) == 0 ||
+                         route.path == "/api/v1/responses" || route.path == "/api/v1/session" ||
+                         (route.method == "GET" && route.path.find('{') == std::string::npos);
+      std::string where = std::string(policy::RoleName(role)) + " " + route.method + " " +
+                          route.path + " " + r.body.dump();
+      if (!allowed) {
+        EXPECT_EQ(r.status, 403) << where;
+      } else if (known_input) {
+        EXPECT_EQ(r.status, 200) << where;
+      } else {
+        EXPECT_NE(r.status, 401) << where;
+        EXPECT_NE(r.status, 403) << where;
+        EXPECT_LT(r.status, 500) << where;
+      }
     }
   }
 }
