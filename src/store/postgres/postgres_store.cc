@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -1167,6 +1169,24 @@ Status PostgresStore::VisitSnapshot(SnapshotVisitor& visitor) {
 Status PostgresStore::Compact() {
   JV_RETURN_IF_ERROR(NotInSnapshot());
   if (in_tx_) return FailedPreconditionError("store: Compact inside a transaction");
+  // VACUUM FULL copies a dead row into the new file while any transaction of this database
+  // may still see it (an ANALYZE by autovacuum, another server's open transaction). Wait,
+  // bounded, until no other backend here holds a snapshot; plain autovacuum VACUUMs do not
+  // hold the horizon back and are not waited for. After the wait, compact anyway: what an
+  // old snapshot kept is removed by the next Compact (docs/scale.md).
+  for (int i = 0; i < 600; ++i) {
+    PGresult* busy = PQexec(conn_,
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND pid <> pg_backend_pid() AND "
+                            "(backend_xmin IS NOT NULL OR backend_xid IS NOT NULL) AND "
+                            "NOT (query LIKE 'autovacuum: VACUUM%' AND query NOT LIKE "
+                            "'%ANALYZE%')");
+    bool clear = PQresultStatus(busy) != PGRES_TUPLES_OK ||
+                 std::strcmp(PQgetvalue(busy, 0, 0), "0") == 0;
+    PQclear(busy);
+    if (clear) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   // Every table whose rows are deleted or overwritten with key material, ciphertext or blind
   // indexes: rewritten without the dead rows, old files unlinked (postgres_store.h).
   JV_RETURN_IF_ERROR(Exec("VACUUM (FULL) data_keys, key_slots, meta, records, blind_index, "
