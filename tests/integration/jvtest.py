@@ -149,21 +149,30 @@ class VaultTestCase(unittest.TestCase):
                 out.append(os.path.join(root, f))
         return out
 
-    def vault_bytes(self):
-        """Every byte the vault stores: its directory, and on PostgreSQL a full pg_dump plus
-        the database's table files (when readable here)."""
-        blob = b""
+    def vault_sources(self):
+        """(name, bytes) of everything the vault stores: the files of its directory, and on
+        PostgreSQL a full pg_dump plus the database's table files (when readable here)."""
+        out = []
         files = self.vault_files()
         if self.pg is not None:
-            blob += self.pg.dump()
+            out.append(("pg_dump", self.pg.dump()))
             files += self.pg.table_files()
         for f in files:
             try:
                 with open(f, "rb") as fh:
-                    blob += fh.read()
+                    out.append((f, fh.read()))
             except FileNotFoundError:  # a table file unlinked meanwhile
                 pass
-        return blob
+        return out
+
+    def vault_bytes(self):
+        """Every byte the vault stores (vault_sources() concatenated)."""
+        return b"".join(data for _, data in self.vault_sources())
+
+    def where_stored(self, needles):
+        """Names of the vault sources that contain any of `needles` (never the bytes)."""
+        return sorted({name for name, data in self.vault_sources()
+                       for n in needles if n in data})
 
     def vault_digest(self):
         """Changes when the vault's content changes (on PostgreSQL: its pg_dump)."""

@@ -184,9 +184,8 @@ class TransferPackageTest(browser.RenderAssertions, VaultTestCase):
         gone = [bytes.fromhex(line.split("|")[1]) for line in keys_before
                 if line.split("|")[0] in shredded]
         self.assertGreaterEqual(len(gone), 3)
-        raw = self.vault_bytes()
-        for wrapped in gone:
-            self.assertNotIn(wrapped, raw)
+        self.assertEqual(self.where_stored(gone), [],
+                         "a shredded customer's wrapped data key is still stored there")
         self.assertEqual(self.find(CUSTOMERS[0][1]), [])
         r = self.jv_ok("subjects", "find", "--id-number", CUSTOMERS[0][2], "--json")
         self.assertEqual(r.json()["subjects"], [])
