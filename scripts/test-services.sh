@@ -4,6 +4,14 @@
 
 JV_REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
+# The first port from $1 upward that nothing listens on (several checkouts may run their
+# tests on one machine at the same time).
+jv_free_port() {
+  local p=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+
 start_test_services() {
   JV_SERVICES_DIR=$(mktemp -d /tmp/jadevault-services.XXXXXX)
   export JV_SERVICES_DIR
@@ -12,7 +20,8 @@ start_test_services() {
   local pgbin=/usr/lib/postgresql/15/bin
   if [ -x "$pgbin/initdb" ]; then
     local pgdata="$JV_SERVICES_DIR/pg"
-    local pgport=55432
+    local pgport
+    pgport=$(jv_free_port 55432)
     mkdir -p "$pgdata"
     chown postgres "$pgdata"
     if su postgres -c "$pgbin/initdb -D $pgdata -A trust -U postgres --no-sync -E UTF8" >/dev/null 2>&1 &&
@@ -26,7 +35,8 @@ start_test_services() {
   fi
   # SMTP sink (python3-aiosmtpd): stores every message as a file in $JV_SERVICES_DIR/mail.
   if /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null; then
-    local smtpport=2525
+    local smtpport
+    smtpport=$(jv_free_port 2525)
     mkdir -p "$JV_SERVICES_DIR/mail"
     /usr/bin/python3 "$JV_REPO_DIR/tests/integration/smtp_sink.py" 127.0.0.1 "$smtpport" "$JV_SERVICES_DIR/mail" \
       >"$JV_SERVICES_DIR/smtp.log" 2>&1 &

@@ -149,6 +149,9 @@ class TransferNoticesTest(VaultTestCase):
         port = os.environ.get("JV_TEST_SMTP_PORT")
         mail_dir = os.environ.get("JV_TEST_MAIL_DIR")
         if not port or not mail_dir:
+            if os.environ.get("JV_REQUIRE_SMTP") == "1":
+                self.fail("JV_REQUIRE_SMTP=1 but JV_TEST_SMTP_PORT / JV_TEST_MAIL_DIR are not set "
+                          "(scripts/test-services.sh did not start the SMTP sink)")
             self.skipTest("JV_TEST_SMTP_PORT / JV_TEST_MAIL_DIR not set: start "
                           "tests/integration/smtp_sink.py 127.0.0.1 PORT DIR to run this test")
         self.prepare()
