@@ -242,14 +242,14 @@ Result<Report> Ropa(vault::Vault& v) {
 const std::vector<std::string>& ReportKinds() {
   static const auto* k =
       new std::vector<std::string>{"checklist", "summary",   "inventory",   "campaign", "ropa",
-                                   "claims",    "retention", "certificate", "audit"};
+                                   "claims",    "retention", "certificate", "audit",    "requests"};
   return *k;
 }
 
 Result<Report> BuildReport(vault::Vault& v, const std::string& kind, const ReportOptions& options) {
   Result<Report> r = InvalidArgumentError(
       "unknown report: checklist, summary, inventory, campaign, ropa, claims, retention, "
-      "certificate or audit");
+      "certificate, audit or requests");
   if (kind == "checklist")
     r = Checklist(v);
   else if (kind == "summary")
@@ -269,9 +269,7 @@ Result<Report> BuildReport(vault::Vault& v, const std::string& kind, const Repor
   else if (kind == "audit")
     r = BuildAuditReport(v);
   else if (kind == "requests")
-    r = FailedPreconditionError(
-        "报告 requests 尚不可用：个人信息权利请求模块未完成 (report requests is not available "
-        "yet: the requests module, issue 6, is not built)");
+    r = BuildRequestsReport(v);
   if (!r.ok()) return r;
   r->generated_at = FormatRfc3339Seconds(v.clock().NowMicros());
   r->vault_company = v.config().company;

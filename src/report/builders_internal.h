@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "src/report/report.h"
 
@@ -24,5 +25,11 @@ Result<Report> BuildClaimsReport(vault::Vault& v);
 Result<Report> BuildRetentionReport(vault::Vault& v, const ReportOptions& options);
 Result<Report> BuildCertificateReport(vault::Vault& v);
 Result<Report> BuildAuditReport(vault::Vault& v);
+// builders_requests.cc
+Result<Report> BuildRequestsReport(vault::Vault& v);
+// "s_abc***yz": the prefix, 3 characters and the last 2 of an id.
+std::string MaskSubjectId(const std::string& id);
+// "7", "7.5" or "" (no values): the median of whole days.
+std::string MedianDaysText(std::vector<int64_t> days);
 
 }  // namespace jv::report

@@ -5,8 +5,8 @@
 // information, so any role may read them.
 //
 // Builders: checklist, summary, inventory, campaign, ropa (builders.cc); claims, retention,
-// certificate, audit (builders_claims.cc, builders_records.cc). "requests" is refused with
-// kFailedPrecondition until the requests module (issue 6) exists. Errors: store errors from the
+// certificate, audit (builders_claims.cc, builders_records.cc); requests (builders_requests.cc:
+// the rights-requests queue, subject ids masked). Errors: store errors from the
 // builders; kInternal when an XLSX file cannot be written; kInvalidArgument for an unknown report,
 // format or language. The claims report decrypts claim amounts and items (audited "claims.list",
 // "items.list", "liquidation.creditors"); the retention report plans (audited

@@ -87,6 +87,10 @@ const std::vector<Route>& Routes() {
     for (auto list : {SessionRoutes, SubjectRoutes, AuditRoutes}) {
       for (Route& r : list()) all.push_back(std::move(r));
     }
+    for (auto list : {CaseTransferRoutes, CaseRequestRoutes, CaseLiquidationRoutes,
+                      CaseRetentionRoutes, CaseChecklistRoutes}) {
+      for (Route& r : list()) all.push_back(std::move(r));
+    }
     return all;
   }();
   return kRoutes;

@@ -12,5 +12,12 @@ namespace jv::server {
 std::vector<Route> SessionRoutes();   // api.cc: login, logout, me, status
 std::vector<Route> SubjectRoutes();   // api_subjects.cc: search, show, reveal, responses
 std::vector<Route> AuditRoutes();     // api_audit.cc: verify
+// Case work (api_cases_<area>.cc): transfer, recipients, allocation, responses list;
+// requests; liquidation deadlines, creditors, claims, items; retention plan, holds; checklist.
+std::vector<Route> CaseTransferRoutes();
+std::vector<Route> CaseRequestRoutes();
+std::vector<Route> CaseLiquidationRoutes();
+std::vector<Route> CaseRetentionRoutes();
+std::vector<Route> CaseChecklistRoutes();
 
 }  // namespace jv::server

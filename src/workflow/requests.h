@@ -1,5 +1,6 @@
 // Customer-rights requests (PIPL 44–50; RULEBOOK P44–P50; SPEC §8): the register, the
-// 15-working-day deadline, fulfilment and refusal. CLI only for now (server/portal later).
+// 15-working-day deadline, fulfilment and refusal. Used by `requests …` (CLI) and the staff API
+// (server/api_cases_requests.cc).
 //
 // Stored as ObjectRow{kind "request", id "req_…", subject_id, status open|fulfilled|refused,
 // attrs {type, via, received, due, fulfilled_at?, note?, files?, refused_at?, has_reason?}}.

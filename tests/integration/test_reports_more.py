@@ -3,8 +3,8 @@ vault (claims, items, a hold, a closed case) and on a transfer vault that shredd
 deletion certificate. Every report in json, csv, html (zh-CN and en) and xlsx: the XLSX holds
 the same numbers as the JSON, the figures match the commands they summarize (`claims list`,
 `items list`, `liquidation creditors`, `retention plan`, `audit export`), and no page carries a
-mobile, ID number or name from the import files. `report requests` is refused (exit 5) until
-the requests module exists.
+mobile, ID number or name from the import files. `report requests` (the rights-requests queue)
+on a transfer vault: the figures match `requests list`, subject ids are masked.
 
 All customers are synthetic (obviously fake rows written here).
 """
@@ -209,10 +209,68 @@ class ReportsMoreTest(VaultTestCase):
         self.assertIn("Entries per day (UTC)", pages["en"])
         self.assertIn("<svg", pages["zh-CN"])
 
-        # --- requests: not available yet ----------------------------------------------------
-        r = self.jv("report", "requests", "--json")
-        self.assertEqual(r.code, 5)
-        self.assertIn(b"issue 6", r.stderr)
+        self.jv_ok("audit", "verify", "--json")
+
+    def test_requests(self):
+        """The rights-requests queue: counts by type and status, overdue, median days to
+        answer, the list with masked subject ids; the figures match `requests list`."""
+        self.init()
+        self.env["JADEVAULT_FAKE_NOW"] = "2026-10-20T02:00:00Z"
+        self.jv_ok("import", self.write("customers.csv", "姓名,手机,身份证号\n" + "".join(
+            f"{n},{m},{i}\n" for n, m, i in zip(NAMES, MOBILES, ID_NUMBERS))), "--json")
+        owner = [self.subject(m) for m in MOBILES]
+
+        def opened(subject, type_, received=None):
+            extra = ["--received", received] if received else []
+            return self.jv_ok("requests", "open", "--subject", subject, "--type", type_,
+                              "--via", "phone", "--json", *extra).json()["id"]
+        late = opened(owner[0], "access", "2026-09-24")  # due 2026-10-22
+        copy = opened(owner[1], "copy")
+        expl = opened(owner[2], "explanation", "2026-10-19")
+        opened(owner[2], "correction")
+        self.env["JADEVAULT_FAKE_NOW"] = "2026-10-23T17:00:00Z"  # 2026-10-24 in China
+        self.jv_ok("requests", "refuse", expl, "--reason", "测试理由", "--json")
+        self.env["JADEVAULT_FAKE_NOW"] = "2026-11-02T02:00:00Z"
+        self.jv_ok("requests", "fulfil", copy, "--out", self.path("out"), "--json")
+        listed = self.jv_ok("requests", "list", "--json").json()["requests"]
+        self.assertEqual([r["overdue"] for r in listed if r["id"] == late], [True])
+
+        doc, pages = self.render_all("requests", forbidden=owner)
+        by_type = {r["type"]: r for r in doc["tables"]["by_type"]}
+        self.assertEqual(set(by_type), {r["type"] for r in listed})
+        for t, row in by_type.items():
+            mine = [r for r in listed if r["type"] == t]
+            self.assertEqual(row["total"], len(mine))
+            for st in ("open", "fulfilled", "refused"):
+                self.assertEqual(row[st], sum(1 for r in mine if r["status"] == st), (t, st))
+            self.assertEqual(row["overdue"], sum(1 for r in mine if r["overdue"]))
+        self.assertEqual({r["status"]: r["count"] for r in doc["tables"]["by_status"]},
+                         {st: sum(1 for r in listed if r["status"] == st)
+                          for st in ("open", "fulfilled", "refused")})
+        tl = doc["tables"]["timeliness"][0]
+        self.assertEqual(tl["requests"], len(listed))
+        self.assertEqual(tl["overdue"], sum(1 for r in listed if r["overdue"]))
+        # Days from receipt to the answer's China date: the refusal 2026-10-19 -> 10-24 (5),
+        # the copy 2026-10-20 -> 11-02 (13); median 9.
+        days = sorted([5, 13])
+        self.assertEqual(tl["answered"], len(days))
+        self.assertEqual(tl["median_days"], str((days[0] + days[1]) // 2))
+        self.assertEqual(tl["answered_late"], 0)
+        rows = {r["id"]: r for r in doc["tables"]["requests"]}
+        self.assertEqual(set(rows), {r["id"] for r in listed})
+        for r in listed:
+            row = rows[r["id"]]
+            self.assertEqual((row["type"], row["due"], row["status"]),
+                             (r["type"], r["due"], r["status"]))
+            self.assertNotEqual(row["subject"], r["subject"])
+            self.assertTrue(row["subject"].startswith(r["subject"][:5]))
+            self.assertTrue(row["subject"].endswith(r["subject"][-2:]))
+            self.assertIn("***", row["subject"])
+        self.assertEqual(rows[expl]["answered"], "2026-10-24")
+        self.assertEqual(rows[late]["overdue"], "yes")
+        self.assertIn("Median days to answer", pages["en"])
+        self.assertIn("<svg", pages["zh-CN"])
+        self.assertNotIn("测试理由", json.dumps(doc, ensure_ascii=False))
         self.jv_ok("audit", "verify", "--json")
 
     @unittest.skipUnless(have_tools(), "needs the age and age-keygen tools")

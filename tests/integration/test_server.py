@@ -320,21 +320,32 @@ class ServerTest(unittest.TestCase):
             for r in routes:
                 path = r["path"].replace("{id}", sid)
                 purpose = "customer_service"
-                body = None
+                body = {} if r["method"] == "POST" else None
                 if r["path"] == "/api/v1/subjects":
                     path += "?mobile=" + MOBILE
                 if r["action"] == "subject.reveal":
                     purpose = "rights_request"
                     body = {"field": "name", "purpose": purpose, "reason": "核实身份 (测试)"}
-                if r["action"] == "response.record":  # "correct" leaves the state as it is
+                if r["action"] == "response.record" and r["method"] == "POST":
+                    # "correct" leaves the state as it is
                     body = {"subject": sid, "type": "correct", "via": "phone"}
+                # Routes this walk gives a valid request answer 200 when allowed; the others
+                # (case-work POSTs, paths with an id) may refuse the empty input with 400, 404
+                # or 409, but never with 401, 403 or a 5xx.
+                known_input = (r["path"].startswith("/api/v1/subjects") or
+                               r["path"] in ("/api/v1/responses", "/api/v1/session") or
+                               (r["method"] == "GET" and "{" not in r["path"]))
                 rule = rules.get((role, r["action"]))
                 allowed = rule is not None and (not rule["purposes"] or
                                                 purpose in rule["purposes"])
                 resp, doc = self.request(r["method"], path, body=body, token=token,
                                          csrf=csrf if r["state_change"] else None)
-                self.assertEqual(resp.status, 200 if allowed else 403,
-                                 f"{role} {r['method']} {r['path']}: {doc}")
+                where = f"{role} {r['method']} {r['path']}: {doc}"
+                if allowed and not known_input:
+                    self.assertNotIn(resp.status, (401, 403), where)
+                    self.assertLess(resp.status, 500, where)
+                else:
+                    self.assertEqual(resp.status, 200 if allowed else 403, where)
                 if resp.status == 200 and r["action"] in ("subject.search", "subject.read"):
                     self.assertNotIn(MOBILE, json.dumps(doc, ensure_ascii=False))
             type(self).sessions.pop(user, None)  # logged out by the DELETE

@@ -1,8 +1,8 @@
 // jadevault report KIND [--format html|xlsx|csv|json] [--out F] [--lang zh-CN|en]
 //                       [--as-of YYYY-MM-DD] (SPEC §9).
 // KIND: checklist | summary | inventory | campaign | ropa | claims | retention | certificate |
-// audit (src/report/report.h); --as-of is the retention plan's date (default today, China
-// time). `report requests` exits 5 until the requests module (issue 6) exists. Without
+// audit | requests (src/report/report.h); --as-of is the retention plan's date (default today,
+// China time). Without
 // --out the JSON form is printed; with it the file is written and {"ok","out","format"} is
 // printed. Exit 0 whenever the report was produced (use `check` for a pass/fail exit code).
 #include "src/cli/commands/commands.h"
@@ -48,11 +48,11 @@ void RegisterReportCommands(CLI::App& app, CommandContext& ctx) {
   auto a = std::make_shared<ReportArgs>();
   CLI::App* rep = app.add_subcommand("report",
                                      "reports: checklist, summary, inventory, campaign, "
-                                     "ropa, claims, retention, certificate, audit (no "
+                                     "ropa, claims, retention, certificate, audit, requests (no "
                                      "personal information)");
   rep->add_option("KIND", a->kind,
                   "checklist | summary | inventory | campaign | ropa | claims | retention | "
-                  "certificate | audit")
+                  "certificate | audit | requests")
       ->required();
   rep->add_option("--format", a->format, "json (default) | csv | html | xlsx");
   rep->add_option("--out", a->out, "output file (default: JSON on stdout)");
