@@ -93,6 +93,8 @@ class Api {
  public:
   Api(vault::Vault& vault, ApiOptions options) : vault_(vault), options_(options) {}
   ApiResponse Handle(const ApiRequest& request);
+  // The mutex Handle holds around the Vault; the portal (portal_api.h) shares it.
+  std::mutex& vault_mutex() { return mu_; }
 
  private:
   ApiResponse Login(const ApiRequest& r);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "src/crypto/tls_cert.h"
+#include "src/server/portal_api.h"
 #include "src/server/static_assets.h"
 
 namespace jv::server {
@@ -85,6 +86,48 @@ Status WriteFile(const fs::path& path, std::string_view data, mode_t mode) {
   fs::rename(tmp, path, ec);
   if (ec) return InternalError("tls: cannot write " + path.filename().string());
   return Status::Ok();
+}
+
+// The customer portal: its own routes and cookie, the same JSON and logging conventions.
+void RegisterPortal(httplib::SSLServer& svr, PortalApi& portal) {
+  for (const PortalRoute& route : PortalRoutes()) {
+    std::string path = route.path;
+    std::string method = route.method;
+    auto handler = [&portal, path, method](const httplib::Request& req, httplib::Response& res) {
+      t_facts.route = path;
+      if (method == "POST") {
+        std::string ct = req.get_header_value("Content-Type");
+        if (ct.rfind("application/json", 0) != 0) {
+          WriteJson(res, 415,
+                    ErrorBody("unsupported_media_type", "Content-Type must be application/json"));
+          return;
+        }
+      }
+      ApiRequest a;
+      a.method = method;
+      a.route = path;
+      a.body = req.body;
+      a.session_token = CookieValue(req, kPortalCookie);
+      a.csrf_token = req.get_header_value("X-CSRF-Token");
+      a.client_ip = req.remote_addr;
+      ApiResponse r = portal.Handle(a);
+      for (const std::string& c : r.set_cookies) res.set_header("Set-Cookie", c);
+      WriteJson(res, r.status, r.body);
+    };
+    if (method == "GET") svr.Get(path, handler);
+    if (method == "POST") svr.Post(path, handler);
+    if (method == "DELETE") svr.Delete(path, handler);
+  }
+  svr.Get("/portal", [](const httplib::Request&, httplib::Response& res) {
+    t_facts.route = "/portal";
+    const StaticAsset* a = FindStaticAsset("/static/portal.html");
+    if (a == nullptr) {
+      WriteJson(res, 404, ErrorBody("not_found", "not found"));
+      return;
+    }
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(std::string(a->data), std::string(a->content_type));
+  });
 }
 
 }  // namespace
@@ -233,6 +276,7 @@ Status Serve(Api& api, AccessLog& log, const ServeOptions& o) {
     if (method == "POST") svr.Post(re, handler);
     if (method == "DELETE") svr.Delete(re, handler);
   }
+  if (o.portal != nullptr) RegisterPortal(svr, *o.portal);
   svr.Get(R"(/|/static/[A-Za-z0-9._-]+)", [](const httplib::Request& req, httplib::Response& res) {
     t_facts.route = req.path == "/" ? "/" : "/static/{file}";
     const StaticAsset* a = FindStaticAsset(req.path);

@@ -23,6 +23,8 @@
 
 namespace jv::server {
 
+class PortalApi;
+
 struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8443;  // 0: any free port (reported through on_listening)
@@ -30,6 +32,9 @@ struct ServeOptions {
   std::string key_file;
   size_t max_body_bytes = 64 * 1024;
   int threads = 8;
+  // The customer portal (portal_api.h): /portal/api/* and the page /portal. Null: no portal
+  // routes (404).
+  PortalApi* portal = nullptr;
   // Called once the socket is bound, with the actual port.
   std::function<void(int port)> on_listening;
 };

@@ -10,11 +10,14 @@
 // liquidated in `<vault>.liquidation` (demo_liquidation.cc); the audit log is checkpointed
 // and verified. `--subjects N` instead adds N synthetic customers directly (quick; used by
 // tests). `--json`: one document with "transfer" and "liquidation" sections of counts.
+// `--serve [--listen ADDR]`: then serves the staff UI and the customer portal on the demo
+// vault until SIGINT / SIGTERM (demo_serve.h).
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
 #include "src/cli/commands/commands.h"
+#include "src/cli/commands/demo_serve.h"
 #include "src/cli/commands/demo_steps.h"
 #include "src/cli/progress.h"
 #include "src/cli/status_to_exit.h"
@@ -44,6 +47,8 @@ struct DemoArgs {
   int subjects = 0;  // > 0: add synthetic subjects directly instead of importing exports
   int rows = 3000;
   std::string crypto = "std";
+  bool serve = false;  // --serve: then the UI and portal on the demo vault (demo_serve.h)
+  std::string listen = "127.0.0.1:8443";
 };
 
 // Generates the demo company's exports beside the vault (synthetic data only) and imports
@@ -142,8 +147,10 @@ Status ShowOneCustomer(vault::Vault& v, std::string* human, nlohmann::json* doc)
 // The transfer's first half on the demo vault (PIPL 22): a merger, one recipient with its
 // own age key, every customer allocated, notices planned and the SMS and letters written to
 // a file outbox; then the gate, which keeps package build waiting for the objection window.
+// With `stop_for_portal` (demo --serve) it stops there, inside the objection window, so that
+// the customers are still in the vault, notified, and can object on the portal.
 Status RunDemoTransfer(CommandContext& ctx, vault::Vault& v, demo::DemoClock& clock,
-                       std::string* human, nlohmann::json* doc) {
+                       bool stop_for_portal, std::string* human, nlohmann::json* doc) {
   auto existing = workflow::GetTransfer(v);
   if (existing.ok()) {  // a re-run: the transfer is already done
     (*doc)["transfer"] = {{"skipped", "the transfer was set up by an earlier run"}};
@@ -201,6 +208,12 @@ Status RunDemoTransfer(CommandContext& ctx, vault::Vault& v, demo::DemoClock& cl
             std::to_string(sent.sent) + " written to " + dir + "/outbox\n";
   *human += std::string("   合规闸门 (gate, `jadevault check`): ") +
             (gate.blocked() ? "package build waits for " + waiting : "open") + "\n";
+  if (stop_for_portal) {
+    (*doc)["transfer"]["stopped_for_serve"] = true;
+    *human += "   --serve: 转让停在异议期内 (the transfer stops inside the objection window): "
+              "customers stay in the vault, notified, and can object on the portal\n";
+    return Status::Ok();
+  }
   demo::TransferDemoInput in;
   in.recipient_id = rid;
   in.identity = &identity;
@@ -297,7 +310,7 @@ void RunDemo(CommandContext& ctx, const DemoArgs& a) {
   } else {
     if (ctx.FailIfError(ImportDemoExports(ctx, **v, a.rows, &human, &doc))) return;
     if (ctx.FailIfError(ShowOneCustomer(**v, &human, &doc))) return;
-    if (ctx.FailIfError(RunDemoTransfer(ctx, **v, clock, &human, &doc))) return;
+    if (ctx.FailIfError(RunDemoTransfer(ctx, **v, clock, a.serve, &human, &doc))) return;
   }
 
   auto cp = (*v)->audit().MakeCheckpoint((*v)->signer());
@@ -335,7 +348,13 @@ void RegisterDemoCommand(CLI::App& app, CommandContext& ctx) {
                   "instead of importing exports, add N synthetic customers directly")
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--crypto", args->crypto, "suite for a new demo vault: std | gm");
-  cmd->callback([&ctx, args] { RunDemo(ctx, *args); });
+  cmd->add_flag("--serve", args->serve,
+               "afterwards serve the staff UI and the customer portal on the demo vault");
+  cmd->add_option("--listen", args->listen, "with --serve: HOST:PORT (default 127.0.0.1:8443)");
+  cmd->callback([&ctx, args] {
+    RunDemo(ctx, *args);
+    if (args->serve && ctx.exit_code == 0) demo::ServeDemo(ctx, args->listen);
+  });
 }
 
 }  // namespace jv::cli

@@ -1,6 +1,14 @@
 // jadevault serve: the HTTPS API and web UI (SPEC §4 "Server", §11; docs/design/server.md).
 //
 //   serve [--listen HOST:PORT] [--tls-cert F --tls-key F] [--access-log FILE] [--json]
+//         [--portal-channel file --portal-out DIR | --portal-channel smtp --smtp-url U
+//          --from A [--mail-subject S] | --portal-channel webhook --url U]
+//
+// The customer portal (/portal, /portal/api; docs/design/portal.md) sends its one-time
+// codes through --portal-channel: `file` writes one CSV file per code into --portal-out
+// (server/portal_sender.h gives the format), `smtp` mails the customer's e-mail on file,
+// `webhook` posts to an SMS gateway (the notice channel flags, cli/notice_channel.h).
+// Without a channel the portal's code route answers 503.
 //
 // Unlocks the vault from the usual sources (--passphrase-file, $JADEVAULT_PASSPHRASE, ...),
 // binds 127.0.0.1:8443 by default (port 0: any free port) and serves until SIGINT/SIGTERM.
@@ -19,6 +27,9 @@
 #include "src/cli/commands/commands.h"
 #include "src/cli/status_to_exit.h"
 #include "src/cli/unlock.h"
+#include "src/cli/notice_channel.h"
+#include "src/server/portal_api.h"
+#include "src/server/portal_sender.h"
 #include "src/server/server.h"
 
 namespace jv::cli {
@@ -33,7 +44,30 @@ struct ServeArgs {
   std::string tls_key;
   std::string access_log;
   size_t max_body = 64 * 1024;
+  std::string portal_channel;  // "" | file | smtp | webhook
+  std::string portal_out;
+  ChannelFlags notice;         // smtp / webhook flags
 };
+
+// The portal's code sender for --portal-channel, or null without one.
+Result<std::unique_ptr<server::PortalCodeSender>> MakePortalSender(const ServeArgs& a) {
+  if (a.portal_channel.empty()) {
+    if (!a.portal_out.empty()) return InvalidArgumentError("--portal-out needs --portal-channel file");
+    return std::unique_ptr<server::PortalCodeSender>();
+  }
+  if (a.portal_channel == "file") {
+    if (a.portal_out.empty()) return InvalidArgumentError("--portal-channel file needs --portal-out DIR");
+    return server::MakeFileCodeSender(a.portal_out);
+  }
+  if (a.portal_channel != "smtp" && a.portal_channel != "webhook") {
+    return InvalidArgumentError("--portal-channel must be file, smtp or webhook");
+  }
+  ChannelFlags f = a.notice;
+  f.channel = a.portal_channel;
+  auto sink = MakeNoticeSink(f, true);
+  if (!sink.ok()) return sink.status();
+  return server::MakeSinkCodeSender(std::move(sink).value());
+}
 
 bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost";
@@ -45,6 +79,8 @@ void RunServe(CommandContext& ctx, const ServeArgs& a) {
   if (a.tls_cert.empty() != a.tls_key.empty()) {
     return ctx.Fail(InvalidArgumentError("--tls-cert and --tls-key go together"));
   }
+  auto portal_sender = MakePortalSender(a);
+  if (ctx.FailIfError(portal_sender.status())) return;
   auto v = OpenVault(ctx);
   if (ctx.FailIfError(v.status())) return;
   server::TlsFiles tls;
@@ -73,7 +109,16 @@ void RunServe(CommandContext& ctx, const ServeArgs& a) {
   }
   server::AccessLog log(*log_out, *ctx.clock);
   server::Api api(**v, server::ApiOptions{});
+  std::unique_ptr<server::AsyncCodeSender> async_sender;
+  if (*portal_sender) {
+    // Delivery failures go to stderr (synchronized), never into the access log's stream.
+    async_sender = std::make_unique<server::AsyncCodeSender>(std::move(*portal_sender), *ctx.err);
+  }
+  server::PortalOptions portal_options;
+  portal_options.needs_email = a.portal_channel == "smtp";
+  server::PortalApi portal(**v, api.vault_mutex(), portal_options, async_sender.get());
   server::ServeOptions o;
+  o.portal = &portal;
   o.host = listen->first;
   o.port = listen->second;
   o.cert_file = tls.cert_file;
@@ -88,8 +133,15 @@ void RunServe(CommandContext& ctx, const ServeArgs& a) {
                 {"port", port},
                 {"cert_file", tls.cert_file},
                 {"cert_sha256", tls.fingerprint},
-                {"cert_created", tls.created}};
-    ctx.Report(doc, "玉匣 serving on (正在服务) " + url + "\n");
+                {"cert_created", tls.created},
+                {"portal", url + "portal"},
+                {"portal_channel", a.portal_channel.empty() ? json(nullptr)
+                                                            : json(a.portal_channel)}};
+    ctx.Report(doc, "玉匣 serving on (正在服务) " + url + "\n客户门户 (customer portal): " + url +
+                        "portal" +
+                        (a.portal_channel.empty() ? " — 未配置验证码通道 (no --portal-channel)"
+                                                  : " — codes via " + a.portal_channel) +
+                        "\n");
     ctx.out->flush();
   };
   Status st = server::Serve(api, log, o);
@@ -137,6 +189,13 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
   serve->add_option("--access-log", args->access_log,
                     "append the access log here (default stderr)");
   serve->add_option("--max-body", args->max_body, "largest request body in bytes")->group("");
+  serve->add_option("--portal-channel", args->portal_channel,
+                    "how the customer portal sends login codes: file | smtp | webhook");
+  serve->add_option("--portal-out", args->portal_out, "portal code outbox directory (file)");
+  serve->add_option("--smtp-url", args->notice.smtp_url, "smtp://HOST:PORT (portal smtp)");
+  serve->add_option("--from", args->notice.from, "sender address (portal smtp)");
+  serve->add_option("--mail-subject", args->notice.mail_subject, "mail subject (portal smtp)");
+  serve->add_option("--url", args->notice.url, "webhook URL (portal webhook)");
   serve->callback([&ctx, args] { RunServe(ctx, *args); });
 
   CLI::App* pol = app.add_subcommand("policy", "the access policy table");
