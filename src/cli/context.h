@@ -8,6 +8,7 @@
 #pragma once
 
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "src/common/clock.h"
 #include "src/common/random.h"
 #include "src/common/status.h"
+#include "src/policy/policy.h"
 
 namespace jv::cli {
 
@@ -25,10 +27,25 @@ struct GlobalOptions {
   std::string passphrase_file;           // --passphrase-file
   std::string key_file;                  // --key-file
   std::vector<std::string> share_files;  // --share (repeated)
+  // Who runs the command (docs/design/cli_access.md). Empty as_user: the key custodian.
+  std::string as_user;             // --as USER, $JADEVAULT_USER
+  std::string user_password_file;  // --user-password-file (else a prompt on the terminal)
+  std::string totp;                // --totp CODE, for a user with a second factor
+};
+
+// The command being run and who runs it: set by the parse step (command, command_alt) and
+// by the access gate in OpenVault (user, role). See command_actions.h and access_gate.h.
+struct Invocation {
+  std::string command;              // "subjects show": the path of the selected subcommand
+  bool command_alt = false;         // the entry's alternative option was given (--reveal)
+  std::string user;                 // signed-in user ("" = the key custodian)
+  std::optional<policy::Role> role; // its role (nullopt = the key custodian)
+  bool masked = false;              // the policy says this role sees values masked
 };
 
 struct CommandContext {
   GlobalOptions opts;
+  Invocation run;
   Clock* clock = &SystemClock::Get();
   Random* random = &SystemRandom::Get();
   std::ostream* out = &std::cout;

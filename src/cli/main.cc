@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "src/cli/commands/commands.h"
+#include "src/cli/app.h"
 #include "src/cli/context.h"
 #include "src/cli/status_to_exit.h"
 
@@ -45,19 +45,7 @@ int main(int argc, char** argv) {
   }
   CLI::App app{"jadevault (玉匣): customer personal information through a transfer or liquidation",
                "jadevault"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "jadevault 0.1.0");
-  const char* env_vault = std::getenv("JADEVAULT_VAULT");
-  ctx.opts.vault_dir = env_vault != nullptr ? env_vault : "vault";
-  app.add_option("--vault", ctx.opts.vault_dir, "vault directory (default $JADEVAULT_VAULT or ./vault)");
-  app.add_flag("--json", ctx.opts.json, "print exactly one JSON document on stdout");
-  app.add_option("--passphrase-file", ctx.opts.passphrase_file, "read the passphrase from this file");
-  app.add_option("--key-file", ctx.opts.key_file, "unlock with a key file instead of a passphrase");
-  app.add_option("--share", ctx.opts.share_files, "unlock with custodian share files (repeat)");
-  // Let `--json` also be given after the subcommand.
-  app.fallthrough();
-
-  jv::cli::RegisterAllCommands(app, ctx);
+  jv::cli::BuildApp(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,12 +1,12 @@
 #include "src/cli/unlock.h"
 
-#include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 
+#include "src/cli/access_gate.h"
 #include "src/common/strings.h"
 #include "src/vault/custody.h"
 
@@ -19,13 +19,11 @@ SecretBuffer TrimTrailingNewlines(std::string_view s) {
   return SecretBuffer::FromString(s);
 }
 
-Result<SecretBuffer> PromptNoEcho(const char* prompt) {
+}  // namespace
+
+Result<SecretBuffer> PromptSecret(const char* prompt, const std::string& no_tty_hint) {
   FILE* tty = std::fopen("/dev/tty", "r+");
-  if (tty == nullptr) {
-    return UnauthenticatedError(
-        "the vault is locked and there is no terminal to ask for the passphrase: use "
-        "--passphrase-file or $JADEVAULT_PASSPHRASE");
-  }
+  if (tty == nullptr) return UnauthenticatedError(no_tty_hint);
   int fd = fileno(tty);
   struct termios old_t;
   bool have_termios = tcgetattr(fd, &old_t) == 0;
@@ -48,9 +46,12 @@ Result<SecretBuffer> PromptNoEcho(const char* prompt) {
   return SecretBuffer(ByteView(buf.data(), n));
 }
 
-std::string OsUser() {
-  struct passwd* pw = getpwuid(getuid());
-  return pw != nullptr ? pw->pw_name : std::to_string(getuid());
+namespace {
+
+Result<SecretBuffer> PromptNoEcho(const char* prompt) {
+  return PromptSecret(prompt,
+                      "the vault is locked and there is no terminal to ask for the passphrase: "
+                      "use --passphrase-file or $JADEVAULT_PASSPHRASE");
 }
 
 }  // namespace
@@ -116,7 +117,7 @@ Result<std::unique_ptr<vault::Vault>> OpenVault(CommandContext& ctx) {
   JV_ASSIGN_OR_RETURN(vault::UnlockOptions unlock, ReadUnlockOptions(ctx));
   JV_ASSIGN_OR_RETURN(auto v, vault::Vault::Open(ctx.opts.vault_dir, std::move(unlock),
                                                  *ctx.clock, *ctx.random));
-  v->set_actor("cli:" + OsUser());
+  JV_RETURN_IF_ERROR(AuthorizeCommand(ctx, *v));
   return v;
 }
 

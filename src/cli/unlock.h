@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "src/cli/context.h"
 #include "src/common/result.h"
@@ -15,6 +16,9 @@
 
 namespace jv::cli {
 
+// Asks for a secret on the terminal without echo; kUnauthenticated naming `no_tty_hint`
+// when there is no terminal.
+Result<SecretBuffer> PromptSecret(const char* prompt, const std::string& no_tty_hint);
 // Reads the passphrase from the sources above. `confirm` asks twice on a terminal (init).
 Result<SecretBuffer> ReadPassphrase(const CommandContext& ctx, bool confirm);
 // Reads a key file's secret (its bytes, trailing white space removed).
@@ -23,7 +27,10 @@ Result<SecretBuffer> ReadKeyFile(const std::string& path);
 // above). Share files that do not parse: kInvalidArgument naming the file and line; fewer
 // than K shares, or shares of different sets: kUnauthenticated.
 Result<vault::UnlockOptions> ReadUnlockOptions(const CommandContext& ctx);
-// Opens and unlocks the vault named by --vault; sets the audit actor to "cli:<user>".
+// Opens and unlocks the vault named by --vault, then passes it through the access gate
+// (access_gate.h): the audit actor becomes "custodian" without --as, "user:NAME" with it;
+// a refused command gets kPermissionDenied (exit 5), bad user credentials
+// kUnauthenticated (exit 3).
 Result<std::unique_ptr<vault::Vault>> OpenVault(CommandContext& ctx);
 
 }  // namespace jv::cli

@@ -77,17 +77,26 @@ constexpr Rule kRules[] = {
     {Role::kOperator, Action::kResponseRecord, kAny, kAny, true, false, "ids and type, no PI"},
     {Role::kDpo, Action::kResponseRecord, kAny, kAny, true, false, "ids and type, no PI"},
     {Role::kLiquidator, Action::kResponseRecord, kAny, kAny, true, false, "ids and type, no PI"},
+    // Retention and litigation holds (CLI `retention …`, `holds …`): the people who delete
+    // what the law no longer lets the company keep (SPEC §7). Ids and counts, no PI.
+    {Role::kDpo, Action::kRetentionManage, kAny, kAny, true, false, "ids and counts, no PI"},
+    {Role::kLiquidator, Action::kRetentionManage, kAny, kAny, true, false,
+     "ids and counts, no PI"},
+    // Governance (CLI `assess`, `officer`, `crossborder`, `incident`): the DPO's duties
+    // (PIPL 52, 55-57, 38-40). Facts and counts, no PI.
+    {Role::kDpo, Action::kGovernanceManage, kAny, kAny, true, false, "facts and counts, no PI"},
     // A recipient sees only the packages addressed to it.
     {Role::kRecipient, Action::kPackageReceive, kAny, kAny, false, false, "own package only"},
 };
 
 struct Named {
   const char* role[6] = {"admin", "dpo", "operator", "liquidator", "auditor", "recipient"};
-  const char* action[15] = {
+  const char* action[17] = {
       "session.self",       "status.read",    "subject.search",  "subject.read",
       "subject.reveal",     "audit.verify",   "audit.read",      "users.manage",
       "settings.manage",    "import",         "transfer.manage", "requests.manage",
-      "liquidation.manage", "package.receive", "response.record"};
+      "liquidation.manage", "package.receive", "response.record",
+      "retention.manage",   "governance.manage"};
   const char* field[18] = {"member_no",   "name",
                            "gender",      "birth_date",
                            "id_number",   "mobile",

@@ -10,7 +10,9 @@
 //    with a written reason (`Decision::needs_reason`); the caller audits the reveal.
 //  * `operator` and `liquidator` search and read subjects masked; `auditor` reads and
 //    verifies the audit log; `recipient` sees only the packages addressed to it; `admin`
-//    manages users and settings and never reads personal information.
+//    manages users and settings (and, from the CLI, keys, backups and `serve`) and never
+//    reads personal information; `dpo` and `liquidator` manage retention and holds; `dpo`
+//    alone manages governance (PIPIA, officer, cross-border records, incidents).
 //  * Actions that touch personal information need a purpose the rule allows; actions that
 //    do not ignore the purpose. Actions about one field (reveal) need the field.
 // All functions are pure and thread-safe.
@@ -43,6 +45,8 @@ enum class Action {
   kLiquidationManage,  // liquidation deadlines, claims, items
   kPackageReceive,     // a recipient downloads its own package
   kResponseRecord,     // record a customer's response (object/consent/delete/correct)
+  kRetentionManage,    // retention rules, plan and run; litigation holds (ids, counts)
+  kGovernanceManage,   // impact assessment, PI officer, cross-border records, incidents
 };
 
 enum class Field {

@@ -1,5 +1,7 @@
 // Every subcommand group registers itself here; main() calls RegisterAllCommands.
-// One file per command group in this folder: <verb>_command.cc.
+// One file per command group in this folder: <verb>_command.cc. Every runnable subcommand
+// also needs its line in src/cli/command_actions.cc (the policy action it performs);
+// command_actions_test.cc fails otherwise.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -28,6 +30,8 @@ void RegisterCrossBorderCommands(CLI::App& app, CommandContext& ctx);
 void RegisterIncidentCommands(CLI::App& app, CommandContext& ctx);
 void RegisterReportCommands(CLI::App& app, CommandContext& ctx);
 void RegisterRequestsCommands(CLI::App& app, CommandContext& ctx);
+void RegisterSettingsCommands(CLI::App& app, CommandContext& ctx);
+void RegisterAccessCommands(CLI::App& app, CommandContext& ctx);
 
 inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterInitCommand(app, ctx);
@@ -50,6 +54,8 @@ inline void RegisterAllCommands(CLI::App& app, CommandContext& ctx) {
   RegisterIncidentCommands(app, ctx);
   RegisterReportCommands(app, ctx);
   RegisterRequestsCommands(app, ctx);
+  RegisterSettingsCommands(app, ctx);
+  RegisterAccessCommands(app, ctx);
 }
 
 }  // namespace jv::cli

@@ -11,6 +11,9 @@
 // mask.h); each subject whose records were decrypted gets an audit entry "subject.read".
 // --reveal shows one field in clear and needs --reason (else exit 5, refused by policy);
 // it is audited as "subject.reveal" with the field name and the reason, never the value.
+// Run --as a user (docs/design/cli_access.md), the policy decides on top: find/show need a
+// rule for the purpose (default customer_service), --reveal needs the subject.reveal rule
+// (the DPO), a --purpose it allows, and the reason; refusals exit 5.
 #include "src/classify/fields.h"
 #include "src/cli/commands/commands.h"
 #include "src/cli/status_to_exit.h"
@@ -40,6 +43,36 @@ std::string ValueText(const json& v) {
 
 Date Today(const CommandContext& ctx) { return ChinaDateFromMicros(ctx.clock->NowMicros()); }
 
+// With --as: the policy's decision for the field and purpose (the gate already checked that
+// the role has a rule for the action). The key custodian is not asked (ctx.run.role empty).
+Status AuthorizeSubjects(const CommandContext& ctx, policy::Action action,
+                         const std::string& field, const std::string& purpose_text) {
+  if (!ctx.run.role) return Status::Ok();
+  std::optional<policy::Purpose> purpose;
+  if (!purpose_text.empty()) {
+    auto p = policy::ParsePurpose(purpose_text);
+    if (!p.ok()) return InvalidArgumentError("--purpose is not a known purpose");
+    purpose = *p;
+  } else if (action != policy::Action::kSubjectReveal) {
+    purpose = policy::Purpose::kCustomerService;  // as the API's default
+  }
+  std::optional<policy::Field> f;
+  if (!field.empty()) {
+    auto pf = policy::ParseField(field);
+    if (!pf.ok()) return InvalidArgumentError("--reveal names an unknown field");
+    f = *pf;
+  }
+  policy::Decision d = policy::Authorize(*ctx.run.role, action, f, purpose);
+  if (!d.allowed) {
+    std::string hint = action == policy::Action::kSubjectReveal && !purpose
+                           ? " (add --purpose P)"
+                           : "";
+    return PermissionDeniedError("权限不足 (refused by policy): user " + ctx.run.user + ", " +
+                                 d.reason + hint);
+  }
+  return Status::Ok();
+}
+
 // The index kind and canonical value of the one search option given.
 Result<std::pair<std::string, std::string>> SearchKey(const CommandContext& ctx,
                                                       const SubjectsArgs& a) {
@@ -65,6 +98,9 @@ void RunFind(CommandContext& ctx, const SubjectsArgs& a) {
   if (ctx.FailIfError(key.status())) return;
   auto v = OpenVault(ctx);
   if (ctx.FailIfError(v.status())) return;
+  if (ctx.FailIfError(AuthorizeSubjects(ctx, policy::Action::kSubjectSearch, "", a.purpose))) {
+    return;
+  }
   auto doc =
       workflow::FindSubjects(**v, key->first, key->second, a.purpose, "subjects find", Today(ctx));
   if (ctx.FailIfError(doc.status())) return;
@@ -95,6 +131,11 @@ void RunShow(CommandContext& ctx, const SubjectsArgs& a) {
   }
   auto v = OpenVault(ctx);
   if (ctx.FailIfError(v.status())) return;
+  if (ctx.FailIfError(AuthorizeSubjects(
+          ctx, reveal ? policy::Action::kSubjectReveal : policy::Action::kSubjectRead, a.reveal,
+          a.purpose))) {
+    return;
+  }
   auto doc = workflow::ShowSubject(**v, a.id, a.purpose, "subjects show", Today(ctx), reveal);
   if (ctx.FailIfError(doc.status())) return;
   std::string human = a.id + "  " + (*doc)["state"].get<std::string>() + "\n";
