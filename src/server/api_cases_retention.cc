@@ -1,8 +1,8 @@
 // Retention and litigation holds over HTTP (SPEC §7 "Retention"; RULEBOOK §7, P47): the
 // same workflow functions as `retention plan` and `holds list|add|release` (retention.h,
 // holds.h), so the same checks and audit entries ("retention.plan", "hold.add",
-// "hold.release"). Retention belongs to the liquidation part of the SPEC and is the work of
-// the same roles (dpo, liquidator), so these routes need liquidation.manage.
+// "hold.release"). The routes need retention.manage, the action of the CLI's `retention`
+// and `holds` commands (dpo, liquidator).
 //
 //   GET  /api/v1/retention/plan[?as_of=YYYY-MM-DD] -> as `retention plan` (counts, ids)
 //   GET  /api/v1/holds[?include_released=1]       -> {"holds": […]}
@@ -91,10 +91,10 @@ ApiResponse ReleaseHold(Call& c) {
 
 std::vector<Route> CaseRetentionRoutes() {
   return {
-      {"GET", "/api/v1/retention/plan", Action::kLiquidationManage, false, RetentionPlan},
-      {"GET", "/api/v1/holds", Action::kLiquidationManage, false, ListHolds},
-      {"POST", "/api/v1/holds", Action::kLiquidationManage, true, AddHold},
-      {"POST", "/api/v1/holds/{id}/release", Action::kLiquidationManage, true, ReleaseHold},
+      {"GET", "/api/v1/retention/plan", Action::kRetentionManage, false, RetentionPlan},
+      {"GET", "/api/v1/holds", Action::kRetentionManage, false, ListHolds},
+      {"POST", "/api/v1/holds", Action::kRetentionManage, true, AddHold},
+      {"POST", "/api/v1/holds/{id}/release", Action::kRetentionManage, true, ReleaseHold},
   };
 }
 

@@ -204,7 +204,7 @@ class TransferCasesTest(ServedVault):
             ("GET", "/api/v1/checklist", "status.read", None),
             ("GET", "/api/v1/liquidation/deadlines", "liquidation.manage", None),
             ("GET", "/api/v1/claims", "liquidation.manage", None),
-            ("GET", "/api/v1/holds", "liquidation.manage", None),
+            ("GET", "/api/v1/holds", "retention.manage", None),
         ])
         # Spot checks against the table in words: the operator has no transfer work, the
         # liquidator no requests queue, the recipient no checklist.
@@ -356,10 +356,13 @@ class LiquidationCasesTest(ServedVault):
     def test_policy_refuses_other_roles(self):
         routes = [("GET", p, "liquidation.manage", None) for p in (
             "/api/v1/liquidation/deadlines", "/api/v1/liquidation/creditors", "/api/v1/claims",
-            "/api/v1/items", "/api/v1/retention/plan", "/api/v1/holds")]
+            "/api/v1/items")]
+        routes += [("GET", p, "retention.manage", None) for p in (
+            "/api/v1/retention/plan", "/api/v1/holds")]
         routes += [("POST", p, "liquidation.manage", {}) for p in (
-            "/api/v1/claims", "/api/v1/items/it_1/return", "/api/v1/holds",
-            "/api/v1/holds/hold_x/release")]
+            "/api/v1/claims", "/api/v1/items/it_1/return")]
+        routes += [("POST", p, "retention.manage", {}) for p in (
+            "/api/v1/holds", "/api/v1/holds/hold_x/release")]
         self.check_refusals(routes)
         self.assertEqual(self.call("operator", "GET", "/api/v1/claims")[0], 403)
         self.assertEqual(self.call("admin", "GET", "/api/v1/liquidation/creditors")[0], 403)

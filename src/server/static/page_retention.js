@@ -7,7 +7,7 @@ JV.register({
   id: "retention",
   nav_zh: "保留期与保全",
   nav_en: "Retention",
-  action: "liquidation.manage",
+  action: "retention.manage",
   order: 80,
   render: async (el, params) => {
     const { h, t } = JV;
