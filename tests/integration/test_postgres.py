@@ -105,10 +105,12 @@ class PostgresTestCase(VaultTestCase):
 
 
 class ImportOnPostgresTest(PostgresTestCase):
-    def test_init_keeps_only_vault_toml_in_the_directory(self):
+    def test_init_keeps_only_vault_toml_and_tls_in_the_directory(self):
         doc = self.init_pg()
         self.assertEqual(doc["store"], self.pg.url)
-        self.assertEqual(sorted(os.listdir(self.vault)), ["vault.toml"])
+        self.assertEqual(sorted(os.listdir(self.vault)), ["tls", "vault.toml"])
+        self.assertEqual(sorted(os.listdir(os.path.join(self.vault, "tls"))),
+                         ["server.crt", "server.key"])
         self.assertEqual(psql(self.pg.url, "SELECT value FROM meta WHERE key = 'vault_id'").strip(),
                          doc["vault_id"])
         # A second init on the same database is refused; the database keeps its vault.

@@ -5,6 +5,7 @@ with the vault's own self-signed certificate, trusted by Python's ssl. TOTP code
 `oathtool --totp -b SECRET` (an independent implementation). The role × route expectations
 come from `jadevault policy table --json`, the same source the server uses.
 """
+import hashlib
 import http.client
 import json
 import os
@@ -41,7 +42,8 @@ class ServerTest(unittest.TestCase):
         cls.vault = os.path.join(cls.tmp, "vault")
         cls.env = dict(os.environ, JADEVAULT_PASSPHRASE=jvtest.PASSPHRASE)
         cls.env.pop("JADEVAULT_FAKE_NOW", None)  # TOTP against the real clock, like oathtool
-        cls.run_ok("init", "--company", "某某珠宝有限公司", "--scrypt-log-n", "14", "--json")
+        cls.init_doc = cls.run_ok("init", "--company", "某某珠宝有限公司", "--scrypt-log-n", "14",
+                                  "--json")
         csv = os.path.join(cls.tmp, "customers.csv")
         with open(csv, "wb") as f:
             f.write(fx.csv_utf8_bom_crlf())
@@ -176,7 +178,13 @@ class ServerTest(unittest.TestCase):
         self.assertNotIn(dpo["totp_secret"].encode(), blob)
 
     def test_b_certificate_and_security_headers(self):
-        self.assertTrue(self.info["cert_created"])
+        # init made the certificate; serve uses it and says so.
+        self.assertFalse(self.info["cert_created"])
+        self.assertEqual(self.info["cert_sha256"], self.init_doc["tls_cert_sha256"])
+        with open(os.path.join(self.vault, "tls", "server.crt"), "rb") as f:
+            pem = f.read()
+        der = ssl.PEM_cert_to_DER_cert(pem.decode())
+        self.assertEqual(hashlib.sha256(der).hexdigest(), self.init_doc["tls_cert_sha256"])
         key = os.path.join(self.vault, "tls", "server.key")
         self.assertEqual(os.stat(key).st_mode & 0o777, 0o600)
         self.assertEqual(self.info["url"], f"https://127.0.0.1:{self.port}/")

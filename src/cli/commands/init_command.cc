@@ -3,6 +3,7 @@
 #include "src/cli/unlock.h"
 #include "src/common/strings.h"
 #include "src/crypto/suite.h"
+#include "src/server/server.h"
 #include "src/vault/vault.h"
 
 namespace jv::cli {
@@ -50,6 +51,10 @@ void RunInit(CommandContext& ctx, const InitArgs& a) {
   }
   auto r = vault::Vault::Init(o, *ctx.clock, *ctx.random);
   if (ctx.FailIfError(r.status())) return;
+  // The server's certificate is made now (SPEC §4), so its fingerprint can be handed to the
+  // staff's browsers before the first `serve`; `serve --tls-cert/--tls-key` overrides it.
+  auto tls = server::EnsureVaultCertificate(o.dir);
+  if (ctx.FailIfError(tls.status())) return;
   nlohmann::json doc = {{"ok", true},
                         {"vault", o.dir},
                         {"vault_id", r->config.vault_id},
@@ -58,10 +63,13 @@ void RunInit(CommandContext& ctx, const InitArgs& a) {
                         {"crypto", r->config.crypto},
                         {"store", r->config.store},
                         {"signing_algorithm", r->signing_algorithm},
-                        {"signing_public_key_pem", r->signing_public_key_pem}};
+                        {"signing_public_key_pem", r->signing_public_key_pem},
+                        {"tls_cert", tls->cert_file},
+                        {"tls_cert_sha256", tls->fingerprint}};
   std::string human = "已创建保管库 (vault created): " + o.dir + "\n  vault_id: " +
                       r->config.vault_id + "\n  crypto: " + r->config.crypto + " (" +
-                      r->signing_algorithm + ")\n  case: " + r->config.case_type + "\n";
+                      r->signing_algorithm + ")\n  case: " + r->config.case_type + "\n  TLS certificate (SHA-256): " +
+                      tls->fingerprint + "\n";
   ctx.Report(doc, human);
 }
 
