@@ -320,7 +320,7 @@ class ServerTest(unittest.TestCase):
             for r in routes:
                 path = r["path"].replace("{id}", sid)
                 purpose = "customer_service"
-                body = None
+                body = {} if r["method"] == "POST" else None  # JSON, so no 415 first
                 if r["path"] == "/api/v1/subjects":
                     path += "?mobile=" + MOBILE
                 if r["action"] == "subject.reveal":
@@ -333,8 +333,20 @@ class ServerTest(unittest.TestCase):
                                                 purpose in rule["purposes"])
                 resp, doc = self.request(r["method"], path, body=body, token=token,
                                          csrf=csrf if r["state_change"] else None)
-                self.assertEqual(resp.status, 200 if allowed else 403,
-                                 f"{role} {r['method']} {r['path']}: {doc}")
+                where = f"{role} {r['method']} {r['path']}: {doc}"
+                # Routes this walk gives a valid request must answer 200 when allowed; any
+                # other route may refuse the (empty) input with 400/404/409/415, never with
+                # 401 or 403 (as api_test.cc's walk).
+                known_input = (r["path"].startswith("/api/v1/subjects") or
+                               r["path"] in ("/api/v1/responses", "/api/v1/session") or
+                               (r["method"] == "GET" and "{" not in r["path"]))
+                if not allowed:
+                    self.assertEqual(resp.status, 403, where)
+                elif known_input:
+                    self.assertEqual(resp.status, 200, where)
+                else:
+                    self.assertNotIn(resp.status, (401, 403), where)
+                    self.assertLess(resp.status, 500, where)
                 if resp.status == 200 and r["action"] in ("subject.search", "subject.read"):
                     self.assertNotIn(MOBILE, json.dumps(doc, ensure_ascii=False))
             type(self).sessions.pop(user, None)  # logged out by the DELETE
