@@ -84,11 +84,10 @@ std::vector<Route> SessionRoutes() {
 const std::vector<Route>& Routes() {
   static const std::vector<Route> kRoutes = [] {
     std::vector<Route> all;
-    for (auto list : {SessionRoutes, SubjectRoutes, AuditRoutes}) {
-      for (Route& r : list()) all.push_back(std::move(r));
-    }
-    for (auto list : {CaseTransferRoutes, CaseRequestRoutes, CaseLiquidationRoutes,
-                      CaseRetentionRoutes, CaseChecklistRoutes}) {
+    for (auto list : {SessionRoutes, SubjectRoutes, AuditRoutes, ImportRoutes, JobRoutes,
+                      CampaignRoutes, UserRoutes, DashboardRoutes, CaseTransferRoutes,
+                      CaseRequestRoutes, CaseLiquidationRoutes, CaseRetentionRoutes,
+                      CaseChecklistRoutes}) {
       for (Route& r : list()) all.push_back(std::move(r));
     }
     return all;
@@ -131,7 +130,7 @@ ApiResponse Api::Handle(const ApiRequest& req) {
     return finish(Refused(policy::Authorize(user->role, *route->action)));
   }
   if (!route->handler) return finish(Error(404, "not_found", "no such API route"));
-  Call call{vault_, options_, req, user->name, user->role, *session};
+  Call call{vault_, options_, req, user->name, user->role, *session, jobs_};
   return finish(route->handler(call));
 }
 

@@ -15,7 +15,8 @@
 // 429 login locked, 500 internal (message generic, details only in the audit/log).
 //
 // Thread-safety: Handle may be called from many threads; it serializes on one mutex, since
-// the Vault is single-threaded. State shared between nodes (users, sessions, lockout) lives
+// the Vault is single-threaded. Long work (imports, notice sends) runs as a background job
+// on a second Vault of its own (jobs.h) and does not hold that mutex. State shared between nodes (users, sessions, lockout) lives
 // in the Store only.
 #pragma once
 
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "src/policy/policy.h"
+#include "src/server/jobs.h"
 #include "src/server/sessions.h"
 #include "src/vault/vault.h"
 
@@ -44,6 +46,9 @@ struct ApiRequest {
   std::string session_token;  // from the cookie, "" if none
   std::string csrf_token;     // X-CSRF-Token, "" if none
   std::string client_ip;
+  // The request's Content-Type; raw-body routes (Route::raw_body) check it themselves, after
+  // the gate, so that 401/403 come first (JSON routes are checked by the adapter: 415).
+  std::string content_type;
 };
 
 struct ApiResponse {
@@ -57,6 +62,12 @@ struct ApiOptions {
   SessionLimits sessions;
   ThrottleLimits user_throttle;                         // per user name
   ThrottleLimits ip_throttle = {20, 15 * 60, 15 * 60};  // per client address
+  // Where `POST /api/v1/notices/send` with channel "file" writes its outbox ("" = the
+  // vault's "outbox" directory); the browser never names a server path.
+  std::string notice_outbox;
+  // Rows per store transaction of an upload import (ingest::ImportOptions::batch_rows):
+  // smaller than the CLI's so the other connection waits less for the write lock.
+  int64_t import_batch_rows = 1000;
 };
 
 struct Call;
@@ -72,6 +83,9 @@ struct Route {
   std::optional<policy::Action> action;  // nullopt: public (login only)
   bool state_change = false;             // needs X-CSRF-Token
   Handler handler;                       // unset only for the public login route
+  // The body is raw bytes (Content-Type application/octet-stream) instead of JSON, and may
+  // be as large as ServeOptions::max_upload_bytes (other routes: max_body_bytes).
+  bool raw_body = false;
 };
 
 // Every API route; the HTTP adapter registers exactly these. The list is the concatenation
@@ -87,14 +101,18 @@ struct Call {
   const std::string& user;
   policy::Role role;
   const Session& session;
+  Jobs& jobs;  // background work (jobs.h); never hold `vault` from a job
 };
 
 class Api {
  public:
-  Api(vault::Vault& vault, ApiOptions options) : vault_(vault), options_(options) {}
+  Api(vault::Vault& vault, ApiOptions options)
+      : vault_(vault), options_(options), jobs_([&vault] { return vault.OpenAgain(); }) {}
   ApiResponse Handle(const ApiRequest& request);
   // The mutex Handle holds around the Vault; the portal (portal_api.h) shares it.
   std::mutex& vault_mutex() { return mu_; }
+  // The background jobs (tests wait on them).
+  Jobs& jobs() { return jobs_; }
 
  private:
   ApiResponse Login(const ApiRequest& r);
@@ -102,6 +120,7 @@ class Api {
   vault::Vault& vault_;
   ApiOptions options_;
   std::mutex mu_;
+  Jobs jobs_;  // last: destroyed (jobs finished) before the rest
 };
 
 // Status -> HTTP status and error body (500s get a generic message).

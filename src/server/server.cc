@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -206,13 +207,36 @@ Status Serve(Api& api, AccessLog& log, const ServeOptions& o) {
   httplib::Headers defaults;
   for (const auto& [k, v] : SecurityHeaders()) defaults.emplace(k, v);
   svr.set_default_headers(defaults);
-  svr.set_payload_max_length(o.max_body_bytes);
+  // The library's limit is the largest any route takes (an upload); every other route is
+  // held to max_body_bytes before its body is read (pre-routing handler below).
+  std::vector<std::string> upload_paths;
+  for (const Route& r : Routes()) {
+    if (r.raw_body) upload_paths.push_back(r.path);
+  }
+  svr.set_payload_max_length(std::max(o.max_body_bytes, o.max_upload_bytes));
   int threads = o.threads;
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr.set_keep_alive_max_count(20);
 
-  svr.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  const size_t max_body = o.max_body_bytes;
+  svr.set_pre_routing_handler([upload_paths, max_body](const httplib::Request& req,
+                                                       httplib::Response& res) {
     t_facts = RequestFacts{};
+    bool upload = std::find(upload_paths.begin(), upload_paths.end(), req.path) !=
+                  upload_paths.end();
+    if (!upload) {
+      bool chunked = req.has_header("Transfer-Encoding");
+      std::string len = req.get_header_value("Content-Length");
+      bool digits = !len.empty() && len.size() <= 18 &&
+                    len.find_first_not_of("0123456789") == std::string::npos;
+      bool too_long = !len.empty() && (!digits || std::stoull(len) > max_body);
+      if (too_long || chunked) {
+        // Not read: close the connection rather than parse the body as the next request.
+        res.set_header("Connection", "close");
+        WriteJson(res, 413, ErrorBody("payload_too_large", "request body too large"));
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   svr.set_logger([&log](const httplib::Request& req, const httplib::Response& res) {
@@ -244,10 +268,11 @@ Status Serve(Api& api, AccessLog& log, const ServeOptions& o) {
     std::string tmpl = route.path;
     std::vector<std::string> params = TemplateParams(tmpl);
     std::string method = route.method;
-    auto handler = [&api, tmpl, params, method](const httplib::Request& req,
-                                                httplib::Response& res) {
+    bool raw_body = route.raw_body;
+    auto handler = [&api, tmpl, params, method, raw_body](const httplib::Request& req,
+                                                          httplib::Response& res) {
       t_facts.route = tmpl;
-      if (method == "POST") {
+      if (method == "POST" && !raw_body) {
         std::string ct = req.get_header_value("Content-Type");
         if (ct.rfind("application/json", 0) != 0) {
           WriteJson(res, 415,
@@ -263,6 +288,7 @@ Status Serve(Api& api, AccessLog& log, const ServeOptions& o) {
       }
       for (const auto& [k, v] : req.params) a.query.emplace(k, v);
       a.body = req.body;
+      a.content_type = req.get_header_value("Content-Type");
       a.session_token = CookieValue(req, kSessionCookie);
       a.csrf_token = req.get_header_value("X-CSRF-Token");
       a.client_ip = req.remote_addr;

@@ -2,7 +2,7 @@
 // (static_assets.h) and the access log (access_log.h). See docs/design/server.md.
 //
 // Every response carries the security headers (SecurityHeaders()); request bodies above
-// `max_body_bytes` get 413 before any handler runs; the API answers JSON only; unknown paths
+// `max_body_bytes` (uploads: `max_upload_bytes`) get 413 before any handler runs; the API answers JSON only; unknown paths
 // get a JSON 404. TLS 1.2 or later only. The server stops on SIGINT / SIGTERM (Serve blocks
 // them in the calling thread, so call it before starting other threads).
 //
@@ -31,6 +31,10 @@ struct ServeOptions {
   std::string cert_file;
   std::string key_file;
   size_t max_body_bytes = 64 * 1024;
+  // Routes with Route::raw_body (the import upload) take bodies up to this size; every
+  // other route keeps max_body_bytes (checked from Content-Length before the body is read;
+  // a chunked body is refused there).
+  size_t max_upload_bytes = size_t{256} << 20;
   int threads = 8;
   // The customer portal (portal_api.h): /portal/api/* and the page /portal. Null: no portal
   // routes (404).

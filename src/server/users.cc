@@ -175,11 +175,29 @@ Result<User> CheckCredentials(vault::Vault& vault, const std::string& name,
   }
   if (!ok) return bad;
   if (step) {
-    a["totp_last_step"] = *step;
-    store::ObjectRow updated = *row;
-    updated.attrs_json = a.dump();
+    // Check-and-set of the last accepted step, atomic across connections and nodes: the
+    // row is read again inside a write transaction that holds the store's audit lock
+    // (SQLite: BEGIN IMMEDIATE holds the database's write lock; PostgreSQL: the advisory
+    // lock, after which READ COMMITTED sees every earlier commit). Of two logins with one
+    // code, the second sees the first's step and is refused.
+    store::Store& st = vault.store();
+    store::Transaction txn(st);
+    JV_RETURN_IF_ERROR(txn.Start());
+    JV_RETURN_IF_ERROR(st.LockAudit());
+    auto fresh = st.GetObject(kKind, name);
+    if (!fresh.ok()) {
+      if (fresh.status().code() == StatusCode::kNotFound) return bad;
+      return fresh.status();
+    }
+    json fa = json::parse(fresh->attrs_json, nullptr, false);
+    if (!fa.is_object()) return DataLossError("user object is malformed");
+    if (*step <= fa.value("totp_last_step", int64_t{0}) || fresh->status != "active") return bad;
+    fa["totp_last_step"] = *step;
+    store::ObjectRow updated = *fresh;
+    updated.attrs_json = fa.dump();
     updated.updated_micros = vault.clock().NowMicros();
-    JV_RETURN_IF_ERROR(vault.store().PutObject(updated));
+    JV_RETURN_IF_ERROR(st.PutObject(updated));
+    JV_RETURN_IF_ERROR(txn.Commit());
   }
   return user;
 }

@@ -61,7 +61,9 @@ Result<std::vector<User>> ListUsers(store::Store& store);
 Result<User> GetUser(store::Store& store, const std::string& name);
 
 // Checks the password and, for a TOTP user, the code at `now_seconds` (±1 step); on
-// success records the code's step so the same code cannot be used twice.
+// success records the code's step so the same code cannot be used twice. The replay check
+// and the step update are one store transaction under Store::LockAudit, so two concurrent
+// logins with one code (two threads, two connections, two nodes) let exactly one through.
 Result<User> CheckCredentials(vault::Vault& vault, const std::string& name,
                               const SecretBuffer& password, const std::string& totp_code,
                               int64_t now_seconds);

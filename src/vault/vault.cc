@@ -157,6 +157,17 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& dir, UnlockOptions
   return v;
 }
 
+Result<std::unique_ptr<Vault>> Vault::OpenAgain() const {
+  UnlockOptions again;
+  if (unlock_.passphrase) again.passphrase = unlock_.passphrase->Clone();
+  if (unlock_.key_file_secret) again.key_file_secret = unlock_.key_file_secret->Clone();
+  if (unlock_.shares) {
+    again.shares = SharesUnlock{unlock_.shares->vault_id, unlock_.shares->set_id,
+                                unlock_.shares->secret.Clone()};
+  }
+  return Open(dir_, std::move(again), clock_, random_);
+}
+
 Result<SecretBuffer> UnlockMasterKey(crypto::Suite suite, const std::string& vault_id,
                                      const std::vector<store::KeySlotRow>& slots,
                                      const UnlockOptions& unlock) {

@@ -117,6 +117,14 @@ class Vault {
   Clock& clock() { return clock_; }
   Random& random() { return random_; }
 
+  // Opens this vault again with the credentials that opened it: a second Vault with its own
+  // store connection (and key caches), for a background job on another thread — the
+  // server's import and send jobs (docs/design/ui.md "Background jobs"). It shares this
+  // Vault's Clock and Random, which must then be thread-safe (SystemClock, SystemRandom).
+  // Pays the unlock (scrypt) again. It reads only what Open set and never changes, so it
+  // may be called from another thread while this Vault is in use. Errors as Open.
+  Result<std::unique_ptr<Vault>> OpenAgain() const;
+
   // Who is acting ("cli:<os user>", "user:<name>"): recorded in every audit entry.
   void set_actor(std::string actor) { actor_ = std::move(actor); }
   const std::string& actor() const { return actor_; }
