@@ -96,4 +96,18 @@ std::string NewId(Random& random, std::string_view prefix) {
   return id;
 }
 
+std::string NewOrderedId(Random& random, std::string_view prefix, int64_t micros) {
+  static constexpr std::string_view kSorted = "23456789abcdefghijkmnpqrstuvwxyz";
+  static constexpr std::string_view kBase32 = "abcdefghijkmnpqrstuvwxyz23456789";
+  uint64_t t = micros < 0 ? 0 : static_cast<uint64_t>(micros);
+  std::string id(prefix);
+  id.resize(prefix.size() + 11);
+  for (size_t i = 0; i < 11; ++i) {
+    id[prefix.size() + 10 - i] = kSorted[t & 31];
+    t >>= 5;
+  }
+  id += random.RandomString(9, kBase32);
+  return id;
+}
+
 }  // namespace jv

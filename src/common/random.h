@@ -49,4 +49,13 @@ class FakeRandom : public Random {
 // An opaque id: prefix + 20 characters of base32 (100 bits), e.g. "s_k3x...".
 std::string NewId(Random& random, std::string_view prefix);
 
+// An opaque id of the same shape (prefix + 20 base32 characters) whose first 11 characters
+// encode `micros` (55 bits, in an alphabet whose byte order is its numeric order) and whose
+// last 9 are random (45 bits). Ids made later sort later (bytewise), so a bulk load appends
+// to the B-trees keyed by id instead of inserting at random places (docs/design/
+// import_storage.md). Reveals only the creation time, which the rows hold anyway; never
+// derived from personal data. Unique as long as two ids of one microsecond differ in 45
+// random bits.
+std::string NewOrderedId(Random& random, std::string_view prefix, int64_t micros);
+
 }  // namespace jv

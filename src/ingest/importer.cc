@@ -22,6 +22,7 @@
 #include "src/common/random.h"
 #include "src/common/secret_buffer.h"
 #include "src/common/strings.h"
+#include "src/crypto/aead.h"
 #include "src/crypto/hash.h"
 #include "src/ingest/row_reader.h"
 #include "src/ingest/subject_resolver.h"
@@ -142,11 +143,105 @@ bool EvalCell(ValueType type, std::string_view raw, const Date& import_date, Cel
   return true;
 }
 
-json CellJson(const Cell& c) {
-  if (c.valid && c.amount) return json(c.fen);
-  if (c.valid && !c.canonical.empty()) return json(c.canonical);
-  return json(c.norm);
+// Appends `v` as a JSON string (RFC 8259 escaping; `v` is valid UTF-8, which EvalCell
+// checked, and is copied as is, as nlohmann::json::dump() does).
+void AppendJsonString(std::string_view v, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (char ch : v) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        if (c < 0x20) {
+          out->append("\\u00");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 15]);
+        } else {
+          out->push_back(ch);
+        }
+    }
+  }
+  out->push_back('"');
 }
+
+// One record being built: (field name, value) pairs serialized straight to the JSON text
+// Vault::AddRecord (nlohmann::json::dump) would make from the same object (keys in bytewise order; a repeated key keeps
+// its last value), without a JSON DOM per row.
+class RecordBuilder {
+ public:
+  void Clear() {
+    entries_.clear();
+    invalid_.clear();
+  }
+  void Add(std::string name, const Cell& c) {
+    Entry e;
+    e.name = std::move(name);
+    if (c.valid && c.amount) {
+      e.number = true;
+      e.fen = c.fen;
+    } else {
+      e.text = c.valid && !c.canonical.empty() ? &c.canonical : &c.norm;
+    }
+    entries_.push_back(std::move(e));
+  }
+  void AddInvalid(const std::string& name) { invalid_.push_back(name); }
+  // The field names (comma-separated, the records.fields column and AAD) and the JSON.
+  void Serialize(std::string* names, std::string* plain) {
+    if (!invalid_.empty()) {
+      Entry e;
+      e.name = "_invalid";
+      e.invalid = true;
+      entries_.push_back(std::move(e));
+    }
+    std::stable_sort(entries_.begin(), entries_.end(),
+                     [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    names->clear();
+    plain->clear();
+    plain->push_back('{');
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (i + 1 < entries_.size() && entries_[i + 1].name == entries_[i].name) continue;
+      const Entry& e = entries_[i];
+      if (!names->empty()) {
+        names->push_back(',');
+        plain->push_back(',');
+      }
+      names->append(e.name);
+      AppendJsonString(e.name, plain);
+      plain->push_back(':');
+      if (e.invalid) {
+        plain->push_back('[');
+        for (size_t k = 0; k < invalid_.size(); ++k) {
+          if (k > 0) plain->push_back(',');
+          AppendJsonString(invalid_[k], plain);
+        }
+        plain->push_back(']');
+      } else if (e.number) {
+        plain->append(std::to_string(e.fen));
+      } else {
+        AppendJsonString(*e.text, plain);
+      }
+    }
+    plain->push_back('}');
+  }
+
+ private:
+  struct Entry {
+    std::string name;
+    const std::string* text = nullptr;  // into the row's cells (valid until the next row)
+    bool number = false;
+    bool invalid = false;
+    int64_t fen = 0;
+  };
+  std::vector<Entry> entries_;
+  std::vector<std::string> invalid_;
+};
 
 Status WithPath(const std::string& path, const Status& st) {
   return Status(st.code(), path + ": " + std::string(st.message()));
@@ -178,6 +273,10 @@ class Importer {
       : o_(o), v_(v), clock_(clock), fields_(ImportKindFields(o.kind)) {
   }
 
+  ~Importer() {
+    for (PendingRow& r : pending_rows_) SecureWipe(r.plain.data(), r.plain.size());
+  }
+
   Result<ImportReport> Run();
   std::vector<ColumnStats> column_stats;
 
@@ -186,7 +285,8 @@ class Importer {
     int64_t row_no = 0;
     uint32_t subject = 0;
     bool placeholder = false;
-    json record;
+    std::string names;  // record field names, comma-separated
+    std::string plain;  // record JSON (wiped after sealing)
     std::vector<std::pair<const char*, Bytes>> index;
   };
   struct PendingSubject {
@@ -198,6 +298,8 @@ class Importer {
     int region_from = 0;  // 0 none, 1 address, 2 ID number
     std::string province, city;
   };
+  // The record of the current row.
+  RecordBuilder record_;
 
   Status PrePass();
   Status Setup();
@@ -273,7 +375,8 @@ Bytes Importer::Mac(const char* kind, std::string_view canonical) const {
 
 uint32_t Importer::NewSubject() {
   std::string id =
-      v_ != nullptr ? NewId(v_->random(), "s_") : "scan_" + std::to_string(++scan_ids_);
+      v_ != nullptr ? NewOrderedId(v_->random(), "s_", clock_.NowMicros())
+                    : "scan_" + std::to_string(++scan_ids_);
   uint32_t idx = resolver_.AddSubject(id);
   id_birth_.push_back(kNoDate);
   col_birth_.push_back(kNoDate);
@@ -456,8 +559,7 @@ Status Importer::ProcessRow(const Row& row) {
   // Counts, the row's chosen value per field, and the record.
   PendingRow pr;
   pr.row_no = row.row_no;
-  pr.record = json::object();
-  json invalid_names = json::array();
+  record_.Clear();
   uint32_t categories = 0;
   std::vector<int> chosen(fields_.size(), -1);
   for (size_t fi = 0; fi < fields_.size(); ++fi) {
@@ -496,21 +598,21 @@ Status Importer::ProcessRow(const Row& row) {
     chosen[fi] = pick;
     categories |= field_category_bit_[fi];
     const std::string name(fields_[fi].name);
-    pr.record[name] = CellJson(cells_[pick]);
-    if (!cells_[pick].valid) invalid_names.push_back(name);
+    if (!cells_[pick].valid) record_.AddInvalid(name);
+    record_.Add(name, cells_[pick]);
     for (int c : cols) {
       if (c == pick || !cells_[c].present) continue;
       std::string extra = name + ".c" + std::to_string(c + 1);
-      pr.record[extra] = CellJson(cells_[c]);
-      if (!cells_[c].valid) invalid_names.push_back(extra);
+      if (!cells_[c].valid) record_.AddInvalid(extra);
+      record_.Add(std::move(extra), cells_[c]);
     }
   }
   for (size_t c = 0; c < ncol; ++c) {
     if (col_field_[c] < 0 && cells_[c].present) {
-      pr.record["c" + std::to_string(c + 1)] = cells_[c].norm;
+      record_.Add("c" + std::to_string(c + 1), cells_[c]);
     }
   }
-  if (!invalid_names.empty()) pr.record["_invalid"] = std::move(invalid_names);
+  if (v_ != nullptr) record_.Serialize(&pr.names, &pr.plain);
 
   // Keys and blind-index values (every valid / present cell of the indexed fields). Each
   // (kind, value) is MACed once per row.
@@ -764,9 +866,42 @@ Status Importer::FlushBatch(bool final) {
   std::vector<Entry> entries;
   std::vector<std::string> sids;
   sids.reserve(pending_rows_.size());
-  for (const PendingRow& r : pending_rows_) {
+  // Data keys of the subjects this batch created: made here (no look-up of a key that
+  // cannot exist yet) and stored wrapped; the others come from the vault (Vault::DataKey).
+  std::unordered_map<uint32_t, SecretBuffer> new_keys;
+  for (const PendingSubject& p : pending_subjects_) {
+    if (!p.created) continue;
+    std::string sid(resolver_.SubjectId(p.idx));
+    SecretBuffer dek = v_->keys().NewDataKey(v_->random());
+    JV_ASSIGN_OR_RETURN(Bytes wrapped,
+                        v_->keys().WrapDataKey(sid, key_class, dek, v_->random()));
+    JV_RETURN_IF_ERROR(s.PutDataKey({sid, key_class, std::move(wrapped)}));
+    new_keys.emplace(p.idx, std::move(dek));
+  }
+  store::RecordRow rec;
+  rec.key_class = key_class;
+  rec.source_id = source_id_;
+  for (PendingRow& r : pending_rows_) {
     sids.push_back(r.placeholder ? placeholder_id_ : std::string(resolver_.SubjectId(r.subject)));
-    JV_RETURN_IF_ERROR(v_->AddRecord(sids.back(), key_class, source_id_, r.row_no, r.record));
+    const SecretBuffer* dek = nullptr;
+    auto nk = r.placeholder ? new_keys.end() : new_keys.find(r.subject);
+    if (nk != new_keys.end()) {
+      dek = &nk->second;
+    } else {
+      JV_ASSIGN_OR_RETURN(dek, v_->DataKey(sids.back(), key_class, true));
+    }
+    // The same sealing as Vault::AddRecord, from the row's serialized JSON.
+    auto sealed = crypto::Seal(v_->suite(), *dek, AsBytes(r.plain),
+                               vault::RecordAad(sids.back(), key_class, r.names), v_->random());
+    SecureWipe(r.plain.data(), r.plain.size());
+    r.plain.clear();
+    if (!sealed.ok()) return sealed.status();
+    rec.subject_id = sids.back();
+    rec.row_no = r.row_no;
+    rec.fields = std::move(r.names);
+    rec.ciphertext = std::move(sealed).value();
+    rec.created_micros = now;
+    JV_RETURN_IF_ERROR(s.InsertRecord(rec).status());
     for (const auto& [kind, mac] : r.index) {
       entries.push_back({kind, &mac, static_cast<uint32_t>(sids.size() - 1)});
     }
