@@ -44,6 +44,7 @@ struct ServeArgs {
   std::string tls_key;
   std::string access_log;
   size_t max_body = 64 * 1024;
+  int max_upload_mb = 256;     // an uploaded customer file (POST /api/v1/imports)
   std::string portal_channel;  // "" | file | smtp | webhook
   std::string portal_out;
   ChannelFlags notice;         // smtp / webhook flags
@@ -124,6 +125,7 @@ void RunServe(CommandContext& ctx, const ServeArgs& a) {
   o.cert_file = tls.cert_file;
   o.key_file = tls.key_file;
   o.max_body_bytes = a.max_body;
+  o.max_upload_bytes = static_cast<size_t>(a.max_upload_mb) << 20;
   o.on_listening = [&](int port) {
     std::string host =
         listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
@@ -189,6 +191,9 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
   serve->add_option("--access-log", args->access_log,
                     "append the access log here (default stderr)");
   serve->add_option("--max-body", args->max_body, "largest request body in bytes")->group("");
+  serve->add_option("--max-upload-mb", args->max_upload_mb,
+                    "largest uploaded import file in MiB (default 256)")
+      ->check(CLI::Range(1, 4096));
   serve->add_option("--portal-channel", args->portal_channel,
                     "how the customer portal sends login codes: file | smtp | webhook");
   serve->add_option("--portal-out", args->portal_out, "portal code outbox directory (file)");
