@@ -35,7 +35,7 @@ class FileCodeSender : public PortalCodeSender {
     std::time_t secs = static_cast<std::time_t>(us / 1000000);
     std::tm tm{};
     ::gmtime_r(&secs, &tm);
-    char stamp[32];
+    char stamp[64];  // room for any int the compiler cannot bound
     std::snprintf(stamp, sizeof(stamp), "%04d%02d%02dT%02d%02d%02d.%06lld", tm.tm_year + 1900,
                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                   static_cast<long long>(us % 1000000));

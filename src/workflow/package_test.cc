@@ -217,7 +217,12 @@ TEST_F(PackageTest, SaleTakesOnlyConsentingSubjects) {
 TEST_F(PackageTest, ObjectionResponseExcludesEvenIfStateMoved) {
   std::string s = AddSubject("r_one", "notified");
   std::string keep = AddSubject("r_one", "notified");
-  store::ObjectRow r{"response", "rs_1", s, "recorded", R"({"type":"object","via":"phone"})"};
+  store::ObjectRow r;
+  r.kind = "response";
+  r.id = "rs_1";
+  r.subject_id = s;
+  r.status = "recorded";
+  r.attrs_json = R"({"type":"object","via":"phone"})";
   ASSERT_TRUE(from_->store().PutObject(r).ok());
   auto pkg = BuildPackage(*from_, {"r_one", nullptr});
   ASSERT_TRUE(pkg.ok());
