@@ -10,6 +10,7 @@
 #include "src/crypto/hash.h"
 #include "src/crypto/sign.h"
 #include "src/workflow/deletion.h"
+#include "src/workflow/shred.h"
 #include "src/workflow/synthetic_people.h"
 #include "src/workflow/tar.h"
 
@@ -391,6 +392,36 @@ TEST_F(PackageTamperTest, ExtraMemberOrFlippedCiphertextRefused) {
   EXPECT_EQ(ImportPackage(*to_, ImportOpts(f)).status().code(), StatusCode::kDataLoss);
   // Nothing was imported by the refused attempts.
   EXPECT_TRUE(to_->store().CountSubjectsByState()->empty());
+}
+
+// A run larger than one commit batch (256) shreds every transferred subject, each with its
+// own audit entry, and leaves the others alone.
+TEST_F(PackageTest, ShredTransferredAcrossSeveralCommitBatches) {
+  std::vector<std::string> gone;
+  for (int i = 0; i < 300; ++i) gone.push_back(AddSubject("r_one", "transferred"));
+  std::string kept = AddSubject("r_one", "notified");
+  auto run = ShredTransferred(*from_);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->shredded.size(), 300u);
+  EXPECT_EQ(run->audit_seqs.size(), 300u);
+  EXPECT_EQ(std::set<std::string>(run->shredded.begin(), run->shredded.end()),
+            std::set<std::string>(gone.begin(), gone.end()));
+  for (const std::string& id : {gone.front(), gone[256], gone.back()}) {
+    EXPECT_EQ(from_->store().GetSubject(id)->state, "shredded");
+    EXPECT_TRUE(from_->store().ListDataKeys(id)->empty());
+  }
+  EXPECT_EQ(from_->store().GetSubject(kept)->state, "notified");
+  EXPECT_FALSE(from_->store().ListDataKeys(kept)->empty());
+  EXPECT_TRUE(from_->audit().Verify(from_->signer().PublicKeyPem()).ok());
+}
+
+// Outside a transaction the in-transaction form refuses before deleting anything.
+TEST_F(PackageTest, ShredInTxnOutsideATransactionDeletesNothing) {
+  std::string s = AddSubject("r_one", "transferred");
+  auto r = ShredSubjectClassesInTxn(*from_, s, "test", IsLockedClass);
+  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(from_->store().GetSubject(s)->state, "transferred");
+  EXPECT_FALSE(from_->store().ListDataKeys(s)->empty());
 }
 
 }  // namespace

@@ -18,12 +18,23 @@ Result<ShredOutcome> ShredSubject(vault::Vault& vault, const std::string& subjec
 Result<ShredOutcome> ShredSubjectClasses(vault::Vault& vault, const std::string& subject_id,
                                          const std::string& reason, const KeepClass& keep,
                                          const nlohmann::json& extra_details) {
-  store::Store& st = vault.store();
-  store::Transaction txn(st);
+  store::Transaction txn(vault.store());
   JV_RETURN_IF_ERROR(txn.Start());
+  JV_ASSIGN_OR_RETURN(ShredOutcome out,
+                      ShredSubjectClassesInTxn(vault, subject_id, reason, keep, extra_details));
+  JV_RETURN_IF_ERROR(txn.Commit());
+  vault.DropKeyCache();
+  return out;
+}
+
+Result<ShredOutcome> ShredSubjectClassesInTxn(vault::Vault& vault, const std::string& subject_id,
+                                              const std::string& reason, const KeepClass& keep,
+                                              const nlohmann::json& extra_details) {
+  store::Store& st = vault.store();
   JV_ASSIGN_OR_RETURN(HoldSet holds, HoldSet::Load(st));
   // Locked until commit (Store::GetSubjectForUpdate): a response recorded at the same time
-  // on another server waits and then sees the shred, instead of overwriting it.
+  // on another server waits and then sees the shred, instead of overwriting it. Outside a
+  // transaction it fails (kFailedPrecondition) before anything is deleted.
   JV_ASSIGN_OR_RETURN(store::SubjectRow subject, st.GetSubjectForUpdate(subject_id));
   JV_ASSIGN_OR_RETURN(std::vector<store::DataKeyRow> keys, st.ListDataKeys(subject_id));
   JV_ASSIGN_OR_RETURN(std::vector<store::RecordRow> records, st.ListRecords(subject_id));
@@ -80,8 +91,6 @@ Result<ShredOutcome> ShredSubjectClasses(vault::Vault& vault, const std::string&
     }
   }
   JV_RETURN_IF_ERROR(vault.AuditInTxn("subject.shred", subject_id, reason, details).status());
-  JV_RETURN_IF_ERROR(txn.Commit());
-  vault.DropKeyCache();
   out.data_keys_deleted = keys_deleted;
   out.records_deleted = records_deleted;
   out.indexes_deleted = indexes_deleted;

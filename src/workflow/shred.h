@@ -55,4 +55,12 @@ Result<ShredOutcome> ShredSubjectClasses(vault::Vault& vault, const std::string&
                                          const std::string& reason, const KeepClass& keep,
                                          const nlohmann::json& extra_details = {});
 
+// The same inside the caller's open transaction, so that a run can shred many subjects per
+// commit (one commit per subject made `shred --transferred` of thousands of customers slow).
+// The caller commits, then calls vault.DropKeyCache(). kFailedPrecondition outside a
+// transaction.
+Result<ShredOutcome> ShredSubjectClassesInTxn(vault::Vault& vault, const std::string& subject_id,
+                                              const std::string& reason, const KeepClass& keep,
+                                              const nlohmann::json& extra_details = {});
+
 }  // namespace jv::workflow
