@@ -3,6 +3,7 @@
 #include "src/common/date.h"
 #include "src/server/api_routes.h"
 #include "src/server/api_util.h"
+#include "src/server/sign_in.h"
 #include "src/server/users.h"
 
 namespace jv::server {
@@ -146,42 +147,26 @@ ApiResponse Api::Login(const ApiRequest& req) {
   SecretBuffer pw = SecretBuffer::FromString(*password);
   std::fill(password->begin(), password->end(), '\0');
 
-  int64_t now = vault_.clock().NowMicros();
-  store::Store& st = vault_.store();
-  std::string user_key = ThrottleKey("user", *name);
-  std::string ip_key = ThrottleKey("ip", req.client_ip);
-  auto user_locked = IsLocked(st, user_key, now);
-  if (!user_locked.ok()) return ErrorResponse(user_locked.status());
-  auto ip_locked = IsLocked(st, ip_key, now);
-  if (!ip_locked.ok()) return ErrorResponse(ip_locked.status());
-  bool known = GetUser(st, *name).ok();
-  if (*user_locked || *ip_locked) {
-    auto a = vault_.Audit(
-        "session.login_locked", "", "security",
-        {{"user", known ? *name : std::string()}, {"by", *user_locked ? "user" : "address"}});
-    if (!a.ok()) return ErrorResponse(a.status());
+  SignInRequest in;
+  in.user = *name;
+  in.password = &pw;
+  in.totp = *totp;
+  in.client_ip = req.client_ip;
+  in.user_throttle = options_.user_throttle;
+  in.ip_throttle = options_.ip_throttle;
+  auto signed_in = SignIn(vault_, in);
+  if (!signed_in.ok()) return ErrorResponse(signed_in.status());
+  if (signed_in->kind == SignInOutcome::Kind::kLocked) {
     return Error(429, "locked", "登录失败次数过多，请稍后再试 (too many failed logins; try later)");
   }
-  auto user = CheckCredentials(vault_, *name, pw, *totp, now / 1000000);
-  if (!user.ok()) {
-    if (user.status().code() != StatusCode::kUnauthenticated) return ErrorResponse(user.status());
-    auto f1 = RecordFailure(st, user_key, now, options_.user_throttle);
-    if (!f1.ok()) return ErrorResponse(f1.status());
-    auto f2 = RecordFailure(st, ip_key, now, options_.ip_throttle);
-    if (!f2.ok()) return ErrorResponse(f2.status());
-    auto a = vault_.Audit("session.login_failed", "", "security",
-                          {{"user", known ? *name : std::string()}});
-    if (!a.ok()) return ErrorResponse(a.status());
+  if (signed_in->kind == SignInOutcome::Kind::kRejected) {
     return Error(401, "unauthenticated",
                  "用户名、密码或动态码错误 (bad user name, password or code)");
   }
-  Status reset = ResetFailures(st, user_key);
-  if (!reset.ok()) return ErrorResponse(reset);
-  auto s = CreateSession(st, vault_.random(), user->name, now);
+  const User* user = &signed_in->user;
+  auto s = CreateSession(vault_.store(), vault_.random(), user->name,
+                         vault_.clock().NowMicros());
   if (!s.ok()) return ErrorResponse(s.status());
-  vault_.set_actor("user:" + user->name);
-  auto a = vault_.Audit("session.login", "", "security", {{"totp", user->totp}});
-  if (!a.ok()) return ErrorResponse(a.status());
   ApiResponse r = Ok({{"user", user->name},
                       {"role", std::string(policy::RoleName(user->role))},
                       {"csrf", s->csrf}});
