@@ -22,49 +22,50 @@ bool WellFormedToken(const std::string& t) {
 
 }  // namespace
 
-Result<NewSession> CreateSession(store::Store& store, Random& random, const std::string& user,
-                                 int64_t now_micros) {
+Result<NewSession> CreateSessionRecord(store::Store& store, Random& random,
+                                       const std::string& kind, const std::string& owner_key,
+                                       const std::string& owner, int64_t now_micros) {
   NewSession s;
   s.token = HexEncode(random.RandomBytes(32));
   s.csrf = HexEncode(random.RandomBytes(32));
   store::ObjectRow row;
-  row.kind = kSessionKind;
+  row.kind = kind;
   row.id = HashHex(s.token);
   row.status = "active";
-  row.attrs_json = json{
-      {"user", user},
-      {"csrf", HashHex(s.csrf)},
-      {"created", now_micros},
-      {"last_seen",
-       now_micros}}.dump();
+  row.attrs_json = json{{owner_key, owner},
+                        {"csrf", HashHex(s.csrf)},
+                        {"created", now_micros},
+                        {"last_seen", now_micros}}
+                       .dump();
   row.created_micros = row.updated_micros = now_micros;
   JV_RETURN_IF_ERROR(store.PutObject(row));
   return s;
 }
 
-Result<Session> LookupSession(store::Store& store, const std::string& token, int64_t now_micros,
-                              const SessionLimits& limits) {
+Result<SessionRecord> LookupSessionRecord(store::Store& store, const std::string& kind,
+                                          const std::string& owner_key, const std::string& token,
+                                          int64_t now_micros, const SessionLimits& limits) {
   const Status none = UnauthenticatedError("no valid session");
   if (!WellFormedToken(token)) return none;
   std::string id = HashHex(token);
-  auto row = store.GetObject(kSessionKind, id);
+  auto row = store.GetObject(kind, id);
   if (!row.ok()) {
     if (row.status().code() == StatusCode::kNotFound) return none;
     return row.status();
   }
   json a = json::parse(row->attrs_json, nullptr, false);
   if (!a.is_object()) return none;
-  Session s;
+  SessionRecord s;
   s.id = id;
-  s.user = a.value("user", "");
+  s.owner = a.value(owner_key, "");
   s.csrf_hash = a.value("csrf", "");
   s.created_micros = a.value("created", int64_t{0});
   s.last_seen_micros = a.value("last_seen", int64_t{0});
   bool expired = now_micros - s.last_seen_micros > limits.idle_seconds * 1000000 ||
                  now_micros - s.created_micros > limits.absolute_seconds * 1000000 ||
-                 s.user.empty();
+                 s.owner.empty();
   if (expired) {
-    Status st = store.DeleteObject(kSessionKind, id);
+    Status st = store.DeleteObject(kind, id);
     if (!st.ok() && st.code() != StatusCode::kNotFound) return st;
     return none;
   }
@@ -78,16 +79,37 @@ Result<Session> LookupSession(store::Store& store, const std::string& token, int
   return s;
 }
 
+bool CsrfHashMatches(const std::string& csrf_hash, const std::string& csrf_token) {
+  if (csrf_token.empty() || csrf_hash.empty()) return false;
+  return crypto::ConstantTimeEqual(AsBytes(HashHex(csrf_token)), AsBytes(csrf_hash));
+}
+
+Status DeleteSessionRecord(store::Store& store, const std::string& kind,
+                           const std::string& token) {
+  if (!WellFormedToken(token)) return Status::Ok();
+  Status st = store.DeleteObject(kind, HashHex(token));
+  if (st.code() == StatusCode::kNotFound) return Status::Ok();
+  return st;
+}
+
+Result<NewSession> CreateSession(store::Store& store, Random& random, const std::string& user,
+                                 int64_t now_micros) {
+  return CreateSessionRecord(store, random, kSessionKind, "user", user, now_micros);
+}
+
+Result<Session> LookupSession(store::Store& store, const std::string& token, int64_t now_micros,
+                              const SessionLimits& limits) {
+  JV_ASSIGN_OR_RETURN(SessionRecord r,
+                      LookupSessionRecord(store, kSessionKind, "user", token, now_micros, limits));
+  return Session{r.id, r.owner, r.csrf_hash, r.created_micros, r.last_seen_micros};
+}
+
 bool CsrfMatches(const Session& session, const std::string& csrf_token) {
-  if (csrf_token.empty() || session.csrf_hash.empty()) return false;
-  return crypto::ConstantTimeEqual(AsBytes(HashHex(csrf_token)), AsBytes(session.csrf_hash));
+  return CsrfHashMatches(session.csrf_hash, csrf_token);
 }
 
 Status DeleteSession(store::Store& store, const std::string& token) {
-  if (!WellFormedToken(token)) return Status::Ok();
-  Status st = store.DeleteObject(kSessionKind, HashHex(token));
-  if (st.code() == StatusCode::kNotFound) return Status::Ok();
-  return st;
+  return DeleteSessionRecord(store, kSessionKind, token);
 }
 
 std::string ThrottleKey(const std::string& kind, const std::string& value) {

@@ -44,6 +44,27 @@ struct Session {
   int64_t last_seen_micros = 0;
 };
 
+// The mechanism every kind of session shares: objects of `kind` whose attrs hold the owner
+// under `owner_key` (staff: kind "session", "user"; customer portal: kind "portal_session",
+// "subject", portal_sessions.h). Lookup validates, deletes an expired one and refreshes
+// last_seen (written at most once a minute).
+struct SessionRecord {
+  std::string id;     // SHA-256(token) hex
+  std::string owner;  // the user name or subject id
+  std::string csrf_hash;
+  int64_t created_micros = 0;
+  int64_t last_seen_micros = 0;
+};
+Result<NewSession> CreateSessionRecord(store::Store& store, Random& random,
+                                       const std::string& kind, const std::string& owner_key,
+                                       const std::string& owner, int64_t now_micros);
+Result<SessionRecord> LookupSessionRecord(store::Store& store, const std::string& kind,
+                                          const std::string& owner_key, const std::string& token,
+                                          int64_t now_micros, const SessionLimits& limits);
+bool CsrfHashMatches(const std::string& csrf_hash, const std::string& csrf_token);
+Status DeleteSessionRecord(store::Store& store, const std::string& kind,
+                           const std::string& token);
+
 Result<NewSession> CreateSession(store::Store& store, Random& random, const std::string& user,
                                  int64_t now_micros);
 // Validates and refreshes last_seen (written at most once a minute).
