@@ -6,6 +6,7 @@
 #include "src/common/testing/temp_dir.h"
 #include "src/server/api.h"
 #include "src/server/users.h"
+#include "src/vault/testing/test_vault.h"
 #include "src/workflow/requests.h"
 
 namespace jv::server {
@@ -18,15 +19,7 @@ constexpr char kPassword[] = "a long synthetic password";
 class ApiCasesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    vault::InitOptions o;
-    o.dir = tmp_.Path() + "/vault";
-    o.company = "测试珠宝有限公司";
-    o.passphrase = SecretBuffer::FromString("a synthetic test passphrase");
-    o.scrypt.n = 1 << 10;
-    ASSERT_TRUE(vault::Vault::Init(o, clock_, random_).ok());
-    vault::UnlockOptions u;
-    u.passphrase = SecretBuffer::FromString("a synthetic test passphrase");
-    auto v = vault::Vault::Open(o.dir, std::move(u), clock_, random_);
+    auto v = vault::testing::MakeTestVault(tmp_.Path() + "/vault", clock_, random_);
     ASSERT_TRUE(v.ok()) << v.status().ToString();
     vault_ = std::move(*v);
     for (policy::Role r : policy::AllRoles()) {
@@ -73,17 +66,7 @@ class ApiCasesTest : public ::testing::Test {
     return api_->Handle(r);
   }
 
-  std::string AuditText() {
-    std::string all;
-    vault_->store()
-        .ForEachAudit(1, 1 << 30,
-                      [&](const store::AuditRow& row) {
-                        all += row.line + "\n";
-                        return Status::Ok();
-                      })
-        .IgnoreError();
-    return all;
-  }
+  std::string AuditText() { return vault::testing::AuditText(*vault_); }
 
   testing::TempDir tmp_;
   FakeClock clock_{kT0};
