@@ -24,4 +24,12 @@ Bytes BlindIndex(Suite suite, const SecretBuffer& index_key,
   return Hmac(suite, index_key.view(), msg.view());
 }
 
+Bytes BlindIndex(const HmacKey& index_key, std::string_view kind,
+                 std::string_view normalized_value) {
+  JV_CHECK(kind.find('\0') == std::string_view::npos);
+  static const uint8_t kSeparator = 0x00;
+  // Hashed in parts: no copy of the (personal) value is made.
+  return index_key.Mac({AsBytes(kind), ByteView(&kSeparator, 1), AsBytes(normalized_value)});
+}
+
 }  // namespace jv::crypto

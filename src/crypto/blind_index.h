@@ -11,11 +11,16 @@
 
 #include "src/common/bytes.h"
 #include "src/common/secret_buffer.h"
+#include "src/crypto/hash.h"
 #include "src/crypto/suite.h"
 
 namespace jv::crypto {
 
 Bytes BlindIndex(Suite suite, const SecretBuffer& index_key, std::string_view kind,
+                 std::string_view normalized_value);
+// The same index from the index key prepared once (HmacKey of the same suite and key):
+// equal to the call above, without re-hashing the key's pads for every value.
+Bytes BlindIndex(const HmacKey& index_key, std::string_view kind,
                  std::string_view normalized_value);
 
 }  // namespace jv::crypto

@@ -33,6 +33,21 @@ TEST(BlindIndexTest, StdKnownAnswer) {
             "ddc48a94ecba4d4da9f510f8699512e50cce6ce10f2faa8f17d5e5488bb90a06");
 }
 
+// The prepared-key form gives the same index (and the same known answer).
+TEST(BlindIndexTest, PreparedKeyGivesTheSameIndex) {
+  HmacKey prepared(Suite::kStd, IndexKey(0x5a).view());
+  EXPECT_EQ(testing::Hex(BlindIndex(prepared, "mobile", "13800000000")),
+            "ddc48a94ecba4d4da9f510f8699512e50cce6ce10f2faa8f17d5e5488bb90a06");
+  for (Suite suite : {Suite::kStd, Suite::kGm}) {
+    const SecretBuffer key = IndexKey(0x11);
+    HmacKey k(suite, key.view());
+    for (const char* value : {"", "a@example.com", "110101199003078515"}) {
+      EXPECT_EQ(BlindIndex(k, "email", value), BlindIndex(suite, key, "email", value))
+          << SuiteName(suite);
+    }
+  }
+}
+
 TEST(BlindIndexTest, SeparatesKindsKeysSuitesAndValues) {
   const SecretBuffer key = IndexKey(1);
   const Bytes base = BlindIndex(Suite::kStd, key, "email", "a@example.com");

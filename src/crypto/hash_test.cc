@@ -137,6 +137,39 @@ TEST(HmacTest, MatchesRfc2104ConstructionForManyKeyLengths) {
   }
 }
 
+// HmacKey (pads prepared once) against the RFC 4231 answers above and against the
+// one-shot Hmac for every key length, split into parts, and reused many times.
+TEST(HmacKeyTest, Rfc4231) {
+  HmacKey k1(Suite::kStd, Repeat(0x0b, 20));
+  EXPECT_EQ(Hex(k1.Mac(AsBytes("Hi There"))),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  HmacKey k6(Suite::kStd, Repeat(0xaa, 131));
+  EXPECT_EQ(Hex(k6.Mac({AsBytes("Test Using Larger Than Block-Size Key"),
+                        AsBytes(" - Hash Key First")})),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  HmacKey sm3(Suite::kGm, AsBytes("Jefe"));
+  EXPECT_EQ(Hex(sm3.Mac(AsBytes("what do ya want for nothing?"))),
+            "2e87f1d16862e6d964b50a5200bf2b10b764faa9680a296a2405f24bec39f882");
+}
+
+TEST(HmacKeyTest, EqualsOneShotHmacForEveryKeyLengthAndSplit) {
+  for (Suite suite : {Suite::kStd, Suite::kGm}) {
+    for (size_t key_len : {0, 1, 32, 63, 64, 65, 131}) {
+      Bytes key(key_len);
+      for (size_t i = 0; i < key_len; ++i) key[i] = static_cast<uint8_t>(i * 7 + 3);
+      HmacKey prepared(suite, key);
+      for (int round = 0; round < 3; ++round) {  // the prepared state is not consumed
+        const Bytes text = ToBytes(std::string("mobile", 7) + std::to_string(round));
+        EXPECT_EQ(prepared.Mac(text), Hmac(suite, key, text))
+            << SuiteName(suite) << " key length " << key_len;
+        EXPECT_EQ(prepared.Mac({ByteView(text).first(3), ByteView(), ByteView(text).subspan(3)}),
+                  Hmac(suite, key, text));
+      }
+      EXPECT_EQ(prepared.Mac(ByteView()), Hmac(suite, key, ByteView()));
+    }
+  }
+}
+
 TEST(HmacTest, SuitesDiffer) {
   EXPECT_NE(Hmac(Suite::kStd, AsBytes("key"), AsBytes("x")),
             Hmac(Suite::kGm, AsBytes("key"), AsBytes("x")));

@@ -2,6 +2,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include "src/common/check.h"
 #include "src/crypto/hash.h"
 #include "src/crypto/internal/openssl_util.h"
@@ -65,6 +67,58 @@ Bytes Hmac(Suite suite, ByteView key, ByteView data) {
   Bytes out(kHashSize);
   size_t len = 0;
   JV_CHECK(EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) == 1);
+  JV_CHECK(len == kHashSize);
+  return out;
+}
+
+struct HmacKey::Impl {
+  MdCtxPtr inner;  // state after absorbing K ^ ipad
+  MdCtxPtr outer;  // state after absorbing K ^ opad
+};
+
+HmacKey::HmacKey(Suite suite, ByteView key) : impl_(std::make_unique<Impl>()) {
+  const EVP_MD* md = Digest(suite);
+  const int block = EVP_MD_get_block_size(md);
+  JV_CHECK(block > 0 && block <= 128);
+  // RFC 2104 §2: a key longer than the block is hashed first; then zero-padded.
+  uint8_t k[128] = {0};
+  if (key.size() > static_cast<size_t>(block)) {
+    Bytes hashed = Hash(suite, key);
+    std::copy(hashed.begin(), hashed.end(), k);
+    OPENSSL_cleanse(hashed.data(), hashed.size());
+  } else if (!key.empty()) {
+    std::copy(key.begin(), key.end(), k);
+  }
+  uint8_t pad[128];
+  auto absorb = [&](MdCtxPtr& ctx, uint8_t byte) {
+    for (int i = 0; i < block; ++i) pad[i] = k[i] ^ byte;
+    ctx.reset(EVP_MD_CTX_new());
+    JV_CHECK(ctx != nullptr);
+    JV_CHECK(EVP_DigestInit_ex2(ctx.get(), md, nullptr) == 1);
+    JV_CHECK(EVP_DigestUpdate(ctx.get(), pad, block) == 1);
+  };
+  absorb(impl_->inner, 0x36);
+  absorb(impl_->outer, 0x5c);
+  OPENSSL_cleanse(pad, sizeof(pad));
+  OPENSSL_cleanse(k, sizeof(k));
+}
+
+HmacKey::~HmacKey() = default;
+
+Bytes HmacKey::Mac(std::initializer_list<ByteView> parts) const {
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  JV_CHECK(ctx != nullptr);
+  JV_CHECK(EVP_MD_CTX_copy_ex(ctx.get(), impl_->inner.get()) == 1);
+  for (ByteView p : parts) {
+    if (!p.empty()) JV_CHECK(EVP_DigestUpdate(ctx.get(), p.data(), p.size()) == 1);
+  }
+  Bytes out(kHashSize);
+  unsigned int len = 0;
+  JV_CHECK(EVP_DigestFinal_ex(ctx.get(), out.data(), &len) == 1);
+  JV_CHECK(len == kHashSize);
+  JV_CHECK(EVP_MD_CTX_copy_ex(ctx.get(), impl_->outer.get()) == 1);
+  JV_CHECK(EVP_DigestUpdate(ctx.get(), out.data(), out.size()) == 1);
+  JV_CHECK(EVP_DigestFinal_ex(ctx.get(), out.data(), &len) == 1);
   JV_CHECK(len == kHashSize);
   return out;
 }

@@ -157,7 +157,7 @@ Result<SecretBuffer> Keyring::UnwrapDataKey(const std::string& subject_id,
 }
 
 Bytes Keyring::BlindIndex(std::string_view kind, std::string_view normalized_value) const {
-  return crypto::BlindIndex(suite_, index_key_, kind, normalized_value);
+  return crypto::BlindIndex(*index_mac_, kind, normalized_value);
 }
 
 Result<SecretBuffer> Keyring::DeriveIndexKey(crypto::Suite suite, const std::string& vault_id,

@@ -20,6 +20,7 @@
 #include "src/common/random.h"
 #include "src/common/result.h"
 #include "src/common/secret_buffer.h"
+#include "src/crypto/hash.h"
 #include "src/crypto/kdf.h"
 #include "src/crypto/suite.h"
 #include "src/store/store.h"
@@ -33,7 +34,8 @@ class Keyring {
       : suite_(suite),
         vault_id_(std::move(vault_id)),
         master_(std::move(master_key)),
-        index_key_(std::move(index_key)) {}
+        index_key_(std::move(index_key)),
+        index_mac_(std::make_shared<const crypto::HmacKey>(suite_, index_key_.view())) {}
 
   crypto::Suite suite() const { return suite_; }
   const std::string& vault_id() const { return vault_id_; }
@@ -98,6 +100,8 @@ class Keyring {
   std::string vault_id_;
   SecretBuffer master_;
   SecretBuffer index_key_;
+  // index_key_ prepared for HMAC (crypto::HmacKey): BlindIndex hashes only the value.
+  std::shared_ptr<const crypto::HmacKey> index_mac_;
 };
 
 // Associated data of a record: binds the ciphertext to (subject, class, field names).
