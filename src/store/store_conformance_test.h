@@ -953,6 +953,38 @@ TYPED_TEST_P(StoreConformanceTest, CompactKeepsLiveDataAndRefusesInsideTransacti
   JV_CT_ASSERT_OK(s.Compact());  // idempotent
 }
 
+TYPED_TEST_P(StoreConformanceTest, BulkLoadKeepsTransactionsAndRestoresChecks) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_EXPECT_CODE(s.SetBulkLoad(true), StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.Rollback());
+  {
+    BulkLoad bulk(s);
+    JV_CT_ASSERT_OK(bulk.Start());
+    // A committed batch is kept, a rolled-back one leaves nothing.
+    JV_CT_ASSERT_OK(s.Begin());
+    this->AddSubject("s_2");
+    JV_CT_ASSERT_OK(s.PutDataKey({"s_2", "profile", Bytes(32, 0x22)}));
+    JV_CT_ASSERT_OK(s.PutIndex({"mobile", Bytes{7, 7}, "s_2"}));
+    JV_CT_ASSERT_OK(s.Commit());
+    JV_CT_ASSERT_OK(s.Begin());
+    this->AddSubject("s_3");
+    JV_CT_ASSERT_OK(s.PutIndex({"mobile", Bytes{7, 7}, "s_3"}));
+    JV_CT_ASSERT_OK(s.Rollback());
+    JV_CT_EXPECT_CODE(s.GetSubject("s_3"), StatusCode::kNotFound);
+    JV_CT_ASSIGN(auto holders, s.FindIndex("mobile", Bytes{7, 7}));
+    EXPECT_THAT(holders, ElementsAre("s_2"));
+    JV_CT_ASSIGN(DataKeyRow k, s.GetDataKey("s_2", "profile"));
+    EXPECT_EQ(k.wrapped, Bytes(32, 0x22));
+  }
+  // Off again (the guard's destructor): the referential rule is checked as before.
+  JV_CT_EXPECT_CODE(s.PutIndex({"mobile", Bytes{1, 2}, "s_ghost"}),
+                    StatusCode::kFailedPrecondition);
+  JV_CT_EXPECT_CODE(s.PutDataKey({"s_ghost", "profile", Bytes{1}}),
+                    StatusCode::kFailedPrecondition);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(
     StoreConformanceTest, BackendIsNamed, MetaRoundTripAndOverwrite,
     WritesOutsideTransactionAreVisibleToAnotherConnection, KeySlotsPutListReplaceDelete,
@@ -973,7 +1005,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     CommitKeepsAndIsVisibleToAnotherConnection, RollbackDiscardsEveryWrite,
     TransactionObjectRollsBackOnScopeExitUnlessCommitted, TransactionsDoNotNest,
     DocumentedErrorInsideTransactionKeepsIt, CommittedDataSurvivesClose,
-    CompactKeepsLiveDataAndRefusesInsideTransaction);
+    CompactKeepsLiveDataAndRefusesInsideTransaction, BulkLoadKeepsTransactionsAndRestoresChecks);
 
 // --- snapshot and restore (a separate group: StoreSnapshotTest) --------------------------
 //

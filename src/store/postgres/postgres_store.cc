@@ -1166,6 +1166,11 @@ Status PostgresStore::VisitSnapshot(SnapshotVisitor& visitor) {
   return end;
 }
 
+Status PostgresStore::SetBulkLoad(bool on) {
+  if (in_tx_) return FailedPreconditionError("store: SetBulkLoad inside a transaction");
+  return Status::Ok();
+}
+
 Status PostgresStore::Compact() {
   JV_RETURN_IF_ERROR(NotInSnapshot());
   if (in_tx_) return FailedPreconditionError("store: Compact inside a transaction");

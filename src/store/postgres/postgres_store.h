@@ -157,6 +157,7 @@ class PostgresStore : public Store {
 
   Status VisitSnapshot(SnapshotVisitor& visitor) override;
   Status RestoreRecord(const RecordRow& r) override;
+  Status SetBulkLoad(bool on) override;  // nothing changes (store.h)
   Status Compact() override;
 
  private:

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -19,6 +20,11 @@ namespace {
 // Rows fetched per page by the ForEach* iterations (the statement is reset between pages,
 // so callbacks may use the store).
 constexpr int kPageRows = 512;
+// Page cache while bulk load is on (SetBulkLoad): an import's random-keyed blind-index
+// B-tree at a million customers is ~250 MB; a larger share of it in memory saves a read
+// and a rewrite per miss. Bounded so that a million-row import stays well under 400 MiB
+// resident (with 160 MiB it peaked at 399 MiB).
+constexpr int kBulkCacheKib = 128 * 1024;
 
 std::string ErrnoText(int err) { return std::strerror(err); }
 
@@ -199,6 +205,7 @@ Status SqliteStore::Configure(const SqliteOptions& options) {
                               std::to_string(options.cache_kib) + ";";
   int rc = sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return Error(rc, "set pragmas");
+  cache_kib_ = options.cache_kib;
   return Status::Ok();
 }
 
@@ -933,6 +940,20 @@ Status SqliteStore::RestoreRecord(const RecordRow& r) {
   q.Bind(1, r.id).Bind(2, r.subject_id).Bind(3, r.key_class).Bind(4, r.source_id);
   q.Bind(5, r.row_no).Bind(6, r.fields).Bind(7, r.ciphertext).Bind(8, r.created_micros);
   return q.Run("restore record");
+}
+
+Status SqliteStore::SetBulkLoad(bool on) {
+  if (in_tx_) return FailedPreconditionError("store: SetBulkLoad inside a transaction");
+  // 16384 pages of 4 KiB = 64 MiB of WAL between checkpoints: a page changed by several
+  // batches is copied into the database once per checkpoint, not once per batch.
+  const std::string pragmas =
+      on ? "PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 16384; "
+           "PRAGMA cache_size = -" + std::to_string(std::max(cache_kib_, kBulkCacheKib)) + ";"
+         : "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 1000; "
+           "PRAGMA cache_size = -" + std::to_string(cache_kib_) + ";";
+  int rc = sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, on ? "enter bulk load" : "leave bulk load");
+  return Status::Ok();
 }
 
 Status SqliteStore::Compact() {
