@@ -80,6 +80,7 @@ SystemRandom& SystemRandom::Get() {
 }
 
 void FakeRandom::Fill(uint8_t* out, size_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
   for (size_t i = 0; i < n; ++i) {
     // splitmix64, one byte per step: deterministic and well spread.
     uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);

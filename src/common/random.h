@@ -2,11 +2,13 @@
 //
 // SystemRandom reads the kernel CSPRNG (getrandom(2)); it is what production code uses
 // for keys, nonces, ids and portal codes. FakeRandom is deterministic, for tests only.
-// Thread-safety: SystemRandom is thread-safe; FakeRandom is not.
+// Thread-safety: both are thread-safe (FakeRandom's sequence is then shared by the threads,
+// so its bytes are deterministic only when one thread draws them).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 #include "src/common/bytes.h"
@@ -43,6 +45,7 @@ class FakeRandom : public Random {
   void Fill(uint8_t* out, size_t n) override;
 
  private:
+  std::mutex mu_;
   uint64_t state_;
 };
 

@@ -72,6 +72,12 @@ Result<std::string> NormalizeNfkc(std::string_view s) {
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
   if (U_FAILURE(err)) return InternalError("ICU NFKC unavailable");
+  // Most text (Chinese names, addresses) is already NFKC: checked on the UTF-8 bytes, it
+  // is returned without the round trip through UTF-16.
+  if (nfkc->isNormalizedUTF8(icu::StringPiece(s.data(), s.size()), err) && U_SUCCESS(err)) {
+    return std::string(s);
+  }
+  err = U_ZERO_ERROR;
   icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size()));
   icu::UnicodeString out = nfkc->normalize(in, err);
   if (U_FAILURE(err)) return InvalidArgumentError("cannot normalize text");
