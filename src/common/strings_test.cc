@@ -12,6 +12,17 @@ TEST(StringsTest, NfkcTurnsFullWidthIntoAscii) {
   EXPECT_EQ(*r, "138 A");
 }
 
+TEST(StringsTest, NfkcKeepsNormalizedChineseAndComposesTheRest) {
+  // Already NFKC (returned as is by the quick check): "广州市天河区体育西路1号".
+  const std::string addr =
+      "\xE5\xB9\xBF\xE5\xB7\x9E\xE5\xB8\x82\xE5\xA4\xA9\xE6\xB2\xB3\xE5\x8C\xBA"
+      "\xE4\xBD\x93\xE8\x82\xB2\xE8\xA5\xBF\xE8\xB7\xAF" "1\xE5\x8F\xB7";
+  EXPECT_EQ(*NormalizeNfkc(addr), addr);
+  // Not NFKC: "e" + combining acute (U+0301) composes to U+00E9; "㈱" becomes "(株)".
+  EXPECT_EQ(*NormalizeNfkc("e\xCC\x81"), "\xC3\xA9");
+  EXPECT_EQ(*NormalizeNfkc("\xE3\x88\xB1"), "(\xE6\xA0\xAA)");
+}
+
 TEST(StringsTest, NormalizeCellTrimsIdeographicSpaceAndBom) {
   auto r = NormalizeCell("\xE3\x80\x80 \xE5\xBC\xA0\xE4\xB8\x89\t\xE3\x80\x80");
   ASSERT_TRUE(r.ok());
