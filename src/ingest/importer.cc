@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 
 #include "src/classify/amount.h"
@@ -274,6 +276,7 @@ class Importer {
   }
 
   ~Importer() {
+    JoinWriter().IgnoreError();
     for (PendingRow& r : pending_rows_) SecureWipe(r.plain.data(), r.plain.size());
   }
 
@@ -306,13 +309,42 @@ class Importer {
   Status LoadResolver();
   Status MainPass();
   Status ProcessRow(const Row& row);
+  // The rows and subjects of one batch, handed to the writer thread with everything it
+  // needs (the main thread goes on mutating resolver_, report_, id_birth_ meanwhile).
+  struct Batch {
+    struct Subject {
+      PendingSubject p;
+      std::string sid;
+      bool has_id = false;  // customers: the subject holds an ID number after the batch
+      bool minor = false;   // customers: under 14 by its effective birth date
+    };
+    bool final = false;
+    int64_t now = 0;
+    int64_t last_row_no = 0;
+    ImportReport report;  // the counts up to this batch (before its minors change)
+    std::string placeholder_id;
+    bool placeholder_pending = false;
+    std::vector<Subject> subjects;
+    std::vector<PendingRow> rows;
+    std::vector<std::string> row_sids;  // subject id per row
+    // Results, read after the join.
+    Status status;
+    int minors_delta = 0;
+  };
+  // Hands the pending rows to the writer thread (joining the previous batch first); the
+  // final batch is joined before returning. Scan mode only counts.
   Status FlushBatch(bool final);
+  // Waits for the batch in flight, if any, and takes in its result.
+  Status JoinWriter();
+  // One batch = one store transaction (runs on the writer thread).
+  Status WriteBatch(Batch& b);
   Status LoadBirth(uint32_t idx);
   PendingSubject& Touch(uint32_t idx, bool created);
   Bytes Mac(const char* kind, std::string_view canonical) const;
   uint32_t NewSubject();
   int32_t EffectiveBirth(uint32_t idx) const;
-  json SavedState(bool final) const;
+  json SavedState(const ImportReport& report, bool final, int64_t last_row_no,
+                  const std::string& placeholder_id) const;
   int FieldIndex(std::string_view name) const {
     for (size_t i = 0; i < fields_.size(); ++i) {
       if (fields_[i].name == name) return static_cast<int>(i);
@@ -361,6 +393,9 @@ class Importer {
   std::vector<PendingSubject> pending_subjects_;
   std::unordered_map<uint32_t, size_t> pending_pos_;
 
+  std::unique_ptr<Batch> in_flight_;  // the batch the writer thread is writing
+  std::thread writer_;
+
   std::vector<Cell> cells_;
   std::vector<FieldCounts*> field_counts_;  // field index -> report_.fields entry
 };
@@ -405,6 +440,7 @@ Status Importer::LoadBirth(uint32_t idx) {
   id_birth_[idx] = kNoDate;
   col_birth_[idx] = kNoDate;
   if (v_ == nullptr) return Status::Ok();
+  JV_RETURN_IF_ERROR(JoinWriter());  // the store and key cache are the writer's until then
   std::string sid(resolver_.SubjectId(idx));
   JV_ASSIGN_OR_RETURN(auto records, v_->ReadRecords(sid));
   for (const vault::DecryptedRecord& r : records) {
@@ -766,11 +802,12 @@ Status Importer::ProcessRow(const Row& row) {
   return Status::Ok();
 }
 
-json Importer::SavedState(bool final) const {
-  json j = report_.ToJson();
+json Importer::SavedState(const ImportReport& report, bool final, int64_t last_row_no,
+                          const std::string& placeholder_id) const {
+  json j = report.ToJson();
   if (!final) {
-    j["progress"] = {{"rows_consumed", last_row_no_},
-                     {"placeholder", placeholder_id_},
+    j["progress"] = {{"rows_consumed", last_row_no},
+                     {"placeholder", placeholder_id},
                      {"source_id", source_id_}};
   }
   j["source_id"] = source_id_;
@@ -791,12 +828,68 @@ Status Importer::FlushBatch(bool final) {
     pending_pos_.clear();
     return Status::Ok();
   }
+  // The previous batch must be committed first: this one may update its subjects.
+  JV_RETURN_IF_ERROR(JoinWriter());
+  auto b = std::make_unique<Batch>();
+  b->final = final;
+  b->now = clock_.NowMicros();
+  b->last_row_no = last_row_no_;
+  b->report = report_;
+  b->placeholder_id = placeholder_id_;
+  b->placeholder_pending = placeholder_pending_;
+  placeholder_pending_ = false;
+  b->subjects.reserve(pending_subjects_.size());
+  for (PendingSubject& p : pending_subjects_) {
+    Batch::Subject bs;
+    bs.sid = std::string(resolver_.SubjectId(p.idx));
+    if (customers()) {
+      bs.has_id = resolver_.HasIdNumber(p.idx);
+      int32_t birth = EffectiveBirth(p.idx);
+      bs.minor = IsDate(birth) && classify::IsMinorUnder14(Date::FromDays(birth), import_date_);
+    }
+    bs.p = std::move(p);
+    b->subjects.push_back(std::move(bs));
+  }
+  b->row_sids.reserve(pending_rows_.size());
+  for (const PendingRow& r : pending_rows_) {
+    b->row_sids.push_back(r.placeholder ? placeholder_id_
+                                        : std::string(resolver_.SubjectId(r.subject)));
+  }
+  b->rows = std::move(pending_rows_);
+  pending_rows_.clear();
+  pending_subjects_.clear();
+  pending_pos_.clear();
+  // Written on the second core while this thread resolves the next batch's rows.
+  in_flight_ = std::move(b);
+  writer_ = std::thread([this] { in_flight_->status = WriteBatch(*in_flight_); });
+  if (final) return JoinWriter();
+  return Status::Ok();
+}
+
+Status Importer::JoinWriter() {
+  if (!in_flight_) return Status::Ok();
+  writer_.join();
+  std::unique_ptr<Batch> b = std::move(in_flight_);
+  for (PendingRow& r : b->rows) SecureWipe(r.plain.data(), r.plain.size());
+  JV_RETURN_IF_ERROR(b->status);
+  report_.minors += b->minors_delta;
+  rows_consumed_ = b->last_row_no;
+  if (o_.after_batch_for_test && !b->final) {
+    JV_RETURN_IF_ERROR(o_.after_batch_for_test(rows_consumed_));
+  }
+  return Status::Ok();
+}
+
+// Runs on the writer thread. Touches only the batch, the store and the vault's keys and
+// key cache (the main thread leaves those alone until JoinWriter: LoadBirth joins first).
+Status Importer::WriteBatch(Batch& b) {
   store::Store& s = v_->store();
   store::Transaction txn(s);
   JV_RETURN_IF_ERROR(txn.Start());
-  const int64_t now = clock_.NowMicros();
-  for (const PendingSubject& p : pending_subjects_) {
-    std::string sid(resolver_.SubjectId(p.idx));
+  const int64_t now = b.now;
+  for (const Batch::Subject& bs : b.subjects) {
+    const PendingSubject& p = bs.p;
+    const std::string& sid = bs.sid;
     store::SubjectRow row;
     json a = json::object();
     if (!p.created) {
@@ -830,13 +923,11 @@ Status Importer::FlushBatch(bool final) {
     }
     a["categories"] = std::move(cl);
     if (customers()) {
-      a["has_id"] = resolver_.HasIdNumber(p.idx);
-      int32_t b = EffectiveBirth(p.idx);
-      bool after = IsDate(b) && classify::IsMinorUnder14(Date::FromDays(b), import_date_);
+      a["has_id"] = bs.has_id;
       bool before = !p.created && a.value("last_source", std::string()) == source_id_ &&
                     a.value("minor", false);
-      report_.minors += static_cast<int>(after) - static_cast<int>(before);
-      a["minor"] = after;
+      b.minors_delta += static_cast<int>(bs.minor) - static_cast<int>(before);
+      a["minor"] = bs.minor;
       a["last_source"] = source_id_;
     }
     row.attrs_json = a.dump();
@@ -846,9 +937,9 @@ Status Importer::FlushBatch(bool final) {
       JV_RETURN_IF_ERROR(s.UpdateSubject(row));
     }
   }
-  if (placeholder_pending_) {
+  if (b.placeholder_pending) {
     store::SubjectRow row;
-    row.id = placeholder_id_;
+    row.id = b.placeholder_id;
     row.state = "unmatched";
     row.attrs_json = json({{"placeholder", "unmatched_rows"},
                            {"source_id", source_id_},
@@ -861,95 +952,95 @@ Status Importer::FlushBatch(bool final) {
   struct Entry {
     const char* kind;
     const Bytes* mac;
+    uint64_t prefix;  // the MAC's first 8 bytes, big-endian: most comparisons end here
     uint32_t row;
   };
   std::vector<Entry> entries;
-  std::vector<std::string> sids;
-  sids.reserve(pending_rows_.size());
   // Data keys of the subjects this batch created: made here (no look-up of a key that
   // cannot exist yet) and stored wrapped; the others come from the vault (Vault::DataKey).
-  std::unordered_map<uint32_t, SecretBuffer> new_keys;
-  for (const PendingSubject& p : pending_subjects_) {
-    if (!p.created) continue;
-    std::string sid(resolver_.SubjectId(p.idx));
+  std::unordered_map<std::string_view, SecretBuffer> new_keys;
+  for (const Batch::Subject& bs : b.subjects) {
+    if (!bs.p.created) continue;
     SecretBuffer dek = v_->keys().NewDataKey(v_->random());
     JV_ASSIGN_OR_RETURN(Bytes wrapped,
-                        v_->keys().WrapDataKey(sid, key_class, dek, v_->random()));
-    JV_RETURN_IF_ERROR(s.PutDataKey({sid, key_class, std::move(wrapped)}));
-    new_keys.emplace(p.idx, std::move(dek));
+                        v_->keys().WrapDataKey(bs.sid, key_class, dek, v_->random()));
+    JV_RETURN_IF_ERROR(s.PutDataKey({bs.sid, key_class, std::move(wrapped)}));
+    new_keys.emplace(bs.sid, std::move(dek));
   }
   store::RecordRow rec;
   rec.key_class = key_class;
   rec.source_id = source_id_;
-  for (PendingRow& r : pending_rows_) {
-    sids.push_back(r.placeholder ? placeholder_id_ : std::string(resolver_.SubjectId(r.subject)));
+  for (size_t i = 0; i < b.rows.size(); ++i) {
+    PendingRow& r = b.rows[i];
+    const std::string& sid = b.row_sids[i];
     const SecretBuffer* dek = nullptr;
-    auto nk = r.placeholder ? new_keys.end() : new_keys.find(r.subject);
+    auto nk = r.placeholder ? new_keys.end() : new_keys.find(sid);
     if (nk != new_keys.end()) {
       dek = &nk->second;
     } else {
-      JV_ASSIGN_OR_RETURN(dek, v_->DataKey(sids.back(), key_class, true));
+      JV_ASSIGN_OR_RETURN(dek, v_->DataKey(sid, key_class, true));
     }
     // The same sealing as Vault::AddRecord, from the row's serialized JSON.
     auto sealed = crypto::Seal(v_->suite(), *dek, AsBytes(r.plain),
-                               vault::RecordAad(sids.back(), key_class, r.names), v_->random());
+                               vault::RecordAad(sid, key_class, r.names), v_->random());
     SecureWipe(r.plain.data(), r.plain.size());
     r.plain.clear();
     if (!sealed.ok()) return sealed.status();
-    rec.subject_id = sids.back();
+    rec.subject_id = sid;
     rec.row_no = r.row_no;
     rec.fields = std::move(r.names);
     rec.ciphertext = std::move(sealed).value();
     rec.created_micros = now;
     JV_RETURN_IF_ERROR(s.InsertRecord(rec).status());
     for (const auto& [kind, mac] : r.index) {
-      entries.push_back({kind, &mac, static_cast<uint32_t>(sids.size() - 1)});
+      uint64_t prefix = 0;
+      for (size_t k = 0; k < 8 && k < mac.size(); ++k) prefix = prefix << 8 | mac[k];
+      prefix <<= 8 * (8 - std::min<size_t>(8, mac.size()));
+      entries.push_back({kind, &mac, prefix, static_cast<uint32_t>(i)});
     }
   }
   // Blind-index entries in (kind, mac) order, for B-tree locality. The sort is stable, so
   // entries with the same (kind, mac) keep row order: "earliest holder" (insertion order,
   // store.h FindIndex) is what it would be unsorted.
-  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    int c = std::strcmp(a.kind, b.kind);
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) {
+    int c = std::strcmp(x.kind, y.kind);
     if (c != 0) return c < 0;
-    return *a.mac < *b.mac;
+    if (x.prefix != y.prefix) return x.prefix < y.prefix;
+    return *x.mac < *y.mac;
   });
   for (const Entry& e : entries) {
-    JV_RETURN_IF_ERROR(s.PutIndex({e.kind, *e.mac, sids[e.row]}));
+    JV_RETURN_IF_ERROR(s.PutIndex({e.kind, *e.mac, b.row_sids[e.row]}));
   }
+  b.report.minors += b.minors_delta;
+  const ImportReport& rep = b.report;
   store::SourceRow src;
   src.id = source_id_;
   src.kind = std::string(ImportKindName(o_.kind));
   src.file_hash = file_hash_;
-  src.status = final ? kStatusComplete : kStatusRunning;
-  src.report_json = SavedState(final).dump();
+  src.status = b.final ? kStatusComplete : kStatusRunning;
+  src.report_json = SavedState(rep, b.final, b.last_row_no, b.placeholder_id).dump();
   src.created_micros = source_created_;
   src.updated_micros = now;
   JV_RETURN_IF_ERROR(s.PutSource(src));
-  if (final) {
+  if (b.final) {
     json details = {{"source_id", source_id_},
                     {"file_hash", file_hash_},
-                    {"kind", report_.kind},
-                    {"format", report_.format},
-                    {"encoding", report_.encoding},
-                    {"rows_read", report_.rows_read},
-                    {"rows_rejected", report_.rows_rejected},
-                    {"rows_imported", report_.rows_imported},
-                    {"subjects_created", report_.subjects_created},
-                    {"rows_merged", report_.rows_merged},
-                    {"shared_contact", report_.shared_contact},
-                    {"minors", report_.minors},
-                    {"free_text_pii", report_.free_text_pii},
+                    {"kind", rep.kind},
+                    {"format", rep.format},
+                    {"encoding", rep.encoding},
+                    {"rows_read", rep.rows_read},
+                    {"rows_rejected", rep.rows_rejected},
+                    {"rows_imported", rep.rows_imported},
+                    {"subjects_created", rep.subjects_created},
+                    {"rows_merged", rep.rows_merged},
+                    {"shared_contact", rep.shared_contact},
+                    {"minors", rep.minors},
+                    {"free_text_pii", rep.free_text_pii},
                     {"forced", o_.force}};
     JV_RETURN_IF_ERROR(v_->AuditInTxn("import", "", "import", details).status());
   }
   JV_RETURN_IF_ERROR(txn.Commit());
   v_->DropKeyCache();
-  rows_consumed_ = last_row_no_;
-  placeholder_pending_ = false;
-  pending_rows_.clear();
-  pending_subjects_.clear();
-  pending_pos_.clear();
   return Status::Ok();
 }
 
@@ -971,7 +1062,10 @@ Status Importer::MainPass() {
     if (++in_batch >= batch) {
       JV_RETURN_IF_ERROR(FlushBatch(false));
       in_batch = 0;
-      if (o_.after_batch_for_test) JV_RETURN_IF_ERROR(o_.after_batch_for_test(rows_consumed_));
+      // Scan mode commits nothing; with a vault the callback runs when a batch is joined.
+      if (o_.after_batch_for_test && v_ == nullptr) {
+        JV_RETURN_IF_ERROR(o_.after_batch_for_test(rows_consumed_));
+      }
     }
     if (o_.progress && done % 1000 == 0) o_.progress(done, total_rows_);
   }
@@ -1054,7 +1148,16 @@ Result<ImportReport> Importer::Run() {
 
   JV_RETURN_IF_ERROR(Setup());
   JV_RETURN_IF_ERROR(LoadResolver());
+  // Bulk load (store.h): the importer keeps the referential rule itself, since each batch
+  // writes its new subjects' rows before their keys, records and index entries.
+  std::optional<store::BulkLoad> bulk;
+  if (v_ != nullptr) {
+    bulk.emplace(v_->store());
+    JV_RETURN_IF_ERROR(bulk->Start());
+  }
   Status st = MainPass();
+  Status joined = JoinWriter();  // before bulk load ends, on every path
+  if (st.ok()) st = joined;
   if (!st.ok()) {
     if (st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kDataLoss) {
       return WithPath(o_.path, st);

@@ -72,7 +72,7 @@ struct ImportOptions {
   std::string sheet;     // --sheet (XLSX)
   std::optional<MappingOverride> mapping;  // --mapping
   bool force = false;
-  int64_t batch_rows = 5000;
+  int64_t batch_rows = 20000;
   size_t sample_rows = 1000;
   // The date §5.3 validates against; default: today in China (UTC+8) from the clock.
   std::optional<Date> import_date;

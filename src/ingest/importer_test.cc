@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <sqlite3.h>
+
 #include "src/classify/test_util.h"
 #include "src/common/strings.h"
 #include "src/crypto/hash.h"
@@ -152,6 +154,21 @@ class ImporterTest : public ::testing::Test {
     j.erase("seconds");
     j.erase("source");
     return j;
+  }
+
+  // Rows of the vault database that break a foreign key (PRAGMA foreign_key_check).
+  int ForeignKeyViolations() {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2((vault_dir_ + "/vault.db").c_str(), &db, SQLITE_OPEN_READONLY,
+                              nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, nullptr), SQLITE_OK);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) ++n;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
   }
 
   jv::testing::TempDir tmp_;
@@ -510,6 +527,44 @@ TEST_F(ImporterTest, OtherKindsAttachToSubjectsAndKeepUnmatchedRows) {
   // Unmatched rows are kept under a placeholder subject, not dropped.
   auto count = v_->store().CountSubjectsByState();
   EXPECT_EQ((*count)["unmatched"], 1);
+  // Imports run with the store's foreign-key check off (bulk load); the importer keeps
+  // the rule itself: every data key, record and index entry has its subject row.
+  EXPECT_EQ(ForeignKeyViolations(), 0);
+}
+
+// Two imports with one-row batches (every batch handed to the writer thread while the
+// next row is resolved, each later row updating a subject of the batch in flight) give
+// the report and the subjects of one batch.
+TEST_F(ImporterTest, BatchSizeChangesNothingWithTheWriterThread) {
+  std::string path = Write("customers.csv", CustomersCsv());
+  ImportOptions big = Options(path);
+  big.batch_rows = 1000;
+  auto want = ImportFile(*v_, big);
+  ASSERT_TRUE(want.ok()) << want.status().ToString();
+  jv::testing::TempDir dir;
+  std::string vd = dir.File("v");
+  vault::InitOptions o;
+  o.dir = vd;
+  o.company = "测试珠宝有限公司";
+  o.passphrase = SecretBuffer::FromString("a synthetic test passphrase");
+  o.scrypt.n = 1 << 10;
+  ASSERT_TRUE(vault::Vault::Init(o, clock_, random_).ok());
+  auto v = OpenVault(vd);
+  ImportOptions small = Options(path);
+  small.batch_rows = 1;
+  auto got = ImportFile(*v, small);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(Comparable(*got), Comparable(*want));
+  EXPECT_EQ(*v->store().CountSubjectsByState(), *v_->store().CountSubjectsByState());
+  auto a = v->FindByIndex("mobile", "13800138000");
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->size(), 2u);  // S1, then S5 (shared contact)
+  auto recs = v->ReadRecords((*a)[0]);
+  ASSERT_TRUE(recs.ok());
+  EXPECT_EQ(recs->size(), 2u);  // rows 1 and 3
+  auto attrs = json::parse(v->store().GetSubject((*a)[0])->attrs_json);
+  EXPECT_EQ(attrs["has_id"], true);
+  EXPECT_EQ(attrs["store"], "朝阳店");
 }
 
 TEST(MappingTomlTest, ParsesAndRejectsNamingTheLine) {

@@ -30,7 +30,7 @@ struct ImportArgs {
   std::string format;
   std::string mapping;
   bool force = false;
-  int64_t batch_rows = 5000;
+  int64_t batch_rows = 20000;
   std::string import_date;
 };
 
