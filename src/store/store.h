@@ -230,6 +230,18 @@ class Store {
   // load the lookup tables of an import (ingest/subject_resolver.h) in one scan.
   virtual Status ForEachIndex(const std::string& kind,
                               const std::function<Status(const IndexRow&)>& fn) = 0;
+  // Pending entries, for bulk loads: PutIndexPending appends an entry without updating the
+  // lookup structures (SQLite: an unindexed table, so a million-row import does not
+  // rewrite a random-keyed B-tree with every batch; PostgreSQL: the same as PutIndex).
+  // Until MergePendingIndexes moves them into the index, pending entries are seen by
+  // FindIndex, ForEachIndex, DeleteIndexes and VisitSnapshot (found by a scan, so more
+  // slowly), ordered after every indexed entry as if inserted at the merge, which then
+  // keeps their order. Same referential rule as PutIndex. A repeated entry is ignored by
+  // FindIndex and by the merge; ForEachIndex may visit it and DeleteIndexes count it
+  // more than once. MergePendingIndexes belongs in the caller's transaction (kFailed-
+  // Precondition outside one) and returns the number of entries it added.
+  virtual Status PutIndexPending(const IndexRow& row) = 0;
+  virtual Result<int64_t> MergePendingIndexes() = 0;
 
   // --- sources --------------------------------------------------------------------------------
   virtual Status PutSource(const SourceRow& s) = 0;  // insert or replace by id
@@ -282,11 +294,12 @@ class Store {
   // Bulk-load mode, for a long run of large batch transactions by one writer (an import).
   // While it is on, the backend may skip the referential rule's check (the caller then
   // guarantees it: every data key, record and index entry it writes belongs to a subject
-  // row written earlier or in the same transaction) and may keep a larger write-ahead log
-  // and page cache. Every commit stays exactly as atomic and crash-safe as without it.
-  // SQLite: foreign keys off, WAL checkpointed every 64 MiB instead of 4 MiB, 128 MiB
-  // page cache; PostgreSQL: nothing changes. Off restores the defaults. Only outside a
-  // transaction (kFailedPrecondition otherwise).
+  // row written earlier or in the same transaction) and may keep a larger write-ahead log.
+  // Every commit stays exactly as atomic and crash-safe as without it. SQLite: foreign
+  // keys off, WAL checkpointed every 64 MiB instead of 4 MiB, temporary sort files on disk
+  // instead of in memory (the merge of pending index entries sorts them: MACs and subject
+  // ids, no personal data); PostgreSQL: nothing changes. Off restores the defaults. Only
+  // outside a transaction (kFailedPrecondition otherwise).
   virtual Status SetBulkLoad(bool on) = 0;
   // Makes deleted bytes unrecoverable from the database files (see contract above).
   // kFailedPrecondition inside a transaction; kUnavailable if another connection's open

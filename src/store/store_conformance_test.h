@@ -985,6 +985,56 @@ TYPED_TEST_P(StoreConformanceTest, BulkLoadKeepsTransactionsAndRestoresChecks) {
                     StatusCode::kFailedPrecondition);
 }
 
+TYPED_TEST_P(StoreConformanceTest, PendingIndexEntriesAreSeenThenMergedInOrder) {
+  Store& s = this->s();
+  for (const char* id : {"s_1", "s_2", "s_3"}) this->AddSubject(id);
+  const Bytes m{9, 9}, other{8};
+  JV_CT_ASSERT_OK(s.PutIndex({"mobile", m, "s_2"}));
+  JV_CT_EXPECT_CODE(s.MergePendingIndexes(), StatusCode::kFailedPrecondition);
+  JV_CT_EXPECT_CODE(s.PutIndexPending({"mobile", m, "s_ghost"}),
+                    StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.PutIndexPending({"mobile", m, "s_3"}));
+  JV_CT_ASSERT_OK(s.PutIndexPending({"mobile", m, "s_1"}));
+  JV_CT_ASSERT_OK(s.PutIndexPending({"mobile", m, "s_2"}));  // already indexed
+  JV_CT_ASSERT_OK(s.PutIndexPending({"email", other, "s_1"}));
+  JV_CT_ASSERT_OK(s.Commit());
+  // Before the merge: after the indexed entry, in pending order, each subject once.
+  JV_CT_ASSIGN(auto found, s.FindIndex("mobile", m));
+  EXPECT_THAT(found, ElementsAre("s_2", "s_3", "s_1"));
+  std::vector<std::string> seen;
+  JV_CT_ASSERT_OK(s.ForEachIndex("email", [&](const IndexRow& r) {
+    seen.push_back(r.subject_id);
+    return Status::Ok();
+  }));
+  EXPECT_THAT(seen, ElementsAre("s_1"));
+  // A rolled-back merge leaves them pending; a committed one keeps the order.
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.MergePendingIndexes());
+  JV_CT_ASSERT_OK(s.Rollback());
+  JV_CT_ASSIGN(found, s.FindIndex("mobile", m));
+  EXPECT_THAT(found, ElementsAre("s_2", "s_3", "s_1"));
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.MergePendingIndexes());
+  JV_CT_ASSERT_OK(s.Commit());
+  JV_CT_ASSIGN(found, s.FindIndex("mobile", m));
+  EXPECT_THAT(found, ElementsAre("s_2", "s_3", "s_1"));
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSIGN(int64_t again, s.MergePendingIndexes());
+  JV_CT_ASSERT_OK(s.Commit());
+  EXPECT_EQ(again, 0);  // nothing left pending
+  // Deleting a subject's entries reaches pending ones too.
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.PutIndexPending({"name", other, "s_3"}));
+  JV_CT_ASSERT_OK(s.Commit());
+  JV_CT_ASSIGN(int64_t deleted, s.DeleteIndexes("s_3"));
+  EXPECT_EQ(deleted, 2);
+  JV_CT_ASSIGN(found, s.FindIndex("name", other));
+  EXPECT_THAT(found, IsEmpty());
+  JV_CT_ASSIGN(found, s.FindIndex("mobile", m));
+  EXPECT_THAT(found, ElementsAre("s_2", "s_1"));
+}
+
 REGISTER_TYPED_TEST_SUITE_P(
     StoreConformanceTest, BackendIsNamed, MetaRoundTripAndOverwrite,
     WritesOutsideTransactionAreVisibleToAnotherConnection, KeySlotsPutListReplaceDelete,
@@ -1005,7 +1055,8 @@ REGISTER_TYPED_TEST_SUITE_P(
     CommitKeepsAndIsVisibleToAnotherConnection, RollbackDiscardsEveryWrite,
     TransactionObjectRollsBackOnScopeExitUnlessCommitted, TransactionsDoNotNest,
     DocumentedErrorInsideTransactionKeepsIt, CommittedDataSurvivesClose,
-    CompactKeepsLiveDataAndRefusesInsideTransaction, BulkLoadKeepsTransactionsAndRestoresChecks);
+    CompactKeepsLiveDataAndRefusesInsideTransaction, BulkLoadKeepsTransactionsAndRestoresChecks,
+    PendingIndexEntriesAreSeenThenMergedInOrder);
 
 // --- snapshot and restore (a separate group: StoreSnapshotTest) --------------------------
 //

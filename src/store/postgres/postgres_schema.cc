@@ -104,8 +104,21 @@ CREATE INDEX objects_by_subject ON objects (kind, subject_id);
 CREATE INDEX objects_by_status ON objects (kind, status);
 )sql";
 
+// The same table as SQLite's step 2, so both backends are at one schema version (a backup
+// restores across backends). PostgreSQL's PutIndexPending writes blind_index directly, so
+// this table stays empty.
+constexpr char kV2[] = R"sql(
+CREATE TABLE blind_index_pending (
+  id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  kind       TEXT COLLATE "C" NOT NULL,
+  mac        BYTEA NOT NULL,
+  subject_id TEXT COLLATE "C" NOT NULL REFERENCES subjects (id)
+);
+)sql";
+
 constexpr Migration kSteps[] = {
     {1, "initial schema", kV1},
+    {2, "pending blind-index entries", kV2},
 };
 
 }  // namespace

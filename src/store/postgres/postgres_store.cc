@@ -1166,6 +1166,11 @@ Status PostgresStore::VisitSnapshot(SnapshotVisitor& visitor) {
   return end;
 }
 
+Result<int64_t> PostgresStore::MergePendingIndexes() {
+  if (!in_tx_) return FailedPreconditionError("store: MergePendingIndexes outside a transaction");
+  return int64_t{0};
+}
+
 Status PostgresStore::SetBulkLoad(bool on) {
   if (in_tx_) return FailedPreconditionError("store: SetBulkLoad inside a transaction");
   return Status::Ok();

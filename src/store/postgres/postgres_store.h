@@ -157,6 +157,8 @@ class PostgresStore : public Store {
 
   Status VisitSnapshot(SnapshotVisitor& visitor) override;
   Status RestoreRecord(const RecordRow& r) override;
+  Status PutIndexPending(const IndexRow& row) override { return PutIndex(row); }
+  Result<int64_t> MergePendingIndexes() override;  // nothing pending: 0
   Status SetBulkLoad(bool on) override;  // nothing changes (store.h)
   Status Compact() override;
 

@@ -107,8 +107,20 @@ CREATE INDEX objects_by_subject ON objects (kind, subject_id);
 CREATE INDEX objects_by_status ON objects (kind, status);
 )sql";
 
+// Blind-index entries appended by bulk loads and merged into blind_index at their end
+// (store.h PutIndexPending): no index, so appending stays cheap at any size.
+constexpr char kV2[] = R"sql(
+CREATE TABLE blind_index_pending (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT NOT NULL,
+  mac        BLOB NOT NULL,
+  subject_id TEXT NOT NULL REFERENCES subjects (id)
+) STRICT;
+)sql";
+
 constexpr Migration kSteps[] = {
     {1, "initial schema", kV1},
+    {2, "pending blind-index entries", kV2},
 };
 
 }  // namespace

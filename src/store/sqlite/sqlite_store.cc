@@ -20,11 +20,6 @@ namespace {
 // Rows fetched per page by the ForEach* iterations (the statement is reset between pages,
 // so callbacks may use the store).
 constexpr int kPageRows = 512;
-// Page cache while bulk load is on (SetBulkLoad): an import's random-keyed blind-index
-// B-tree at a million customers is ~250 MB; a larger share of it in memory saves a read
-// and a rewrite per miss. Bounded so that a million-row import stays well under 400 MiB
-// resident (with 160 MiB it peaked at 399 MiB).
-constexpr int kBulkCacheKib = 128 * 1024;
 
 std::string ErrnoText(int err) { return std::strerror(err); }
 
@@ -205,7 +200,6 @@ Status SqliteStore::Configure(const SqliteOptions& options) {
                               std::to_string(options.cache_kib) + ";";
   int rc = sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return Error(rc, "set pragmas");
-  cache_kib_ = options.cache_kib;
   return Status::Ok();
 }
 
@@ -597,53 +591,135 @@ Status SqliteStore::PutIndex(const IndexRow& row) {
   return q.Run("write index entry");
 }
 
+Status SqliteStore::PutIndexPending(const IndexRow& row) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("INSERT INTO blind_index_pending (kind, mac, subject_id) "
+                              "VALUES (?1, ?2, ?3)"));
+  Query q(*this, st);
+  q.Bind(1, row.kind).Bind(2, row.mac).Bind(3, row.subject_id);
+  return q.Run("write pending index entry");
+}
+
+Result<int64_t> SqliteStore::MergePendingIndexes() {
+  if (!in_tx_) return FailedPreconditionError("store: MergePendingIndexes outside a transaction");
+  // Into an empty index (a vault's first import), blind_index_by_subject is built after
+  // the rows, by one sort, instead of taking the entries in MAC order, i.e. at random.
+  bool rebuild_by_subject = false;
+  {
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare("SELECT EXISTS (SELECT 1 FROM blind_index)"));
+    Query q(*this, st);
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("check the index"));
+    rebuild_by_subject = row && q.Int(0) == 0;
+  }
+  if (rebuild_by_subject) {
+    int rc = sqlite3_exec(db_, "DROP INDEX blind_index_by_subject", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "merge pending index entries");
+  }
+  // SQLite's sorter keeps up to cache_size bytes in memory besides the page cache itself;
+  // a smaller cache for the merge keeps a million-customer import under 400 MiB (the
+  // sorter spills runs to temporary files instead).
+  int64_t cache = 0;
+  {
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare("PRAGMA cache_size"));
+    Query q(*this, st);
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("read the cache size"));
+    if (row) cache = q.Int(0);
+  }
+  const std::string restore = "PRAGMA cache_size = " + std::to_string(cache);
+  int rc = sqlite3_exec(db_, "PRAGMA cache_size = -32768", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "merge pending index entries");
+  struct RestoreCache {
+    sqlite3* db;
+    const std::string& sql;
+    ~RestoreCache() { sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); }
+  } restore_cache{db_, restore};
+  // In (kind, mac) order the unique index grows at its right edge or in runs instead of at
+  // random pages; `id` keeps the pending order among holders of one (kind, mac).
+  // "WHERE true": SQLite's rule for an upsert on INSERT ... SELECT.
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * ins,
+                      Prepare("INSERT INTO blind_index (kind, mac, subject_id) "
+                              "SELECT kind, mac, subject_id FROM blind_index_pending WHERE true "
+                              "ORDER BY kind, mac, id "
+                              "ON CONFLICT (kind, mac, subject_id) DO NOTHING"));
+  {
+    Query q(*this, ins);
+    JV_RETURN_IF_ERROR(q.Run("merge pending index entries"));
+  }
+  const int64_t added = sqlite3_changes(db_);
+  if (rebuild_by_subject) {
+    // The same DDL as the schema (sqlite_schema.cc, step 1).
+    rc = sqlite3_exec(db_, "CREATE INDEX blind_index_by_subject ON blind_index (subject_id)",
+                          nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "merge pending index entries");
+  }
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * del, Prepare("DELETE FROM blind_index_pending"));
+  Query q(*this, del);
+  JV_RETURN_IF_ERROR(q.Run("clear pending index entries"));
+  return added;
+}
+
 Result<std::vector<std::string>> SqliteStore::FindIndex(const std::string& kind,
                                                         const Bytes& mac) {
-  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
-                      Prepare("SELECT subject_id FROM blind_index "
-                              "WHERE kind = ?1 AND mac = ?2 ORDER BY id"));
-  Query q(*this, st);
-  q.Bind(1, kind).Bind(2, mac);
   std::vector<std::string> out;
-  for (;;) {
-    JV_ASSIGN_OR_RETURN(bool row, q.Step("find index entry"));
-    if (!row) break;
-    out.push_back(q.Text(0));
+  // Indexed entries first, then pending ones (a scan; the table is empty but during and
+  // after an interrupted bulk load), each subject once.
+  for (const char* sql : {"SELECT subject_id FROM blind_index "
+                          "WHERE kind = ?1 AND mac = ?2 ORDER BY id",
+                          "SELECT subject_id FROM blind_index_pending "
+                          "WHERE kind = ?1 AND mac = ?2 ORDER BY id"}) {
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare(sql));
+    Query q(*this, st);
+    q.Bind(1, kind).Bind(2, mac);
+    for (;;) {
+      JV_ASSIGN_OR_RETURN(bool row, q.Step("find index entry"));
+      if (!row) break;
+      std::string id = q.Text(0);
+      if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
+    }
   }
   return out;
 }
 
 Result<int64_t> SqliteStore::DeleteIndexes(const std::string& subject_id) {
-  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
-                      Prepare("DELETE FROM blind_index WHERE subject_id = ?1"));
-  Query q(*this, st);
-  q.Bind(1, subject_id);
-  JV_RETURN_IF_ERROR(q.Run("delete index entries"));
-  return int64_t{sqlite3_changes(db_)};
+  int64_t n = 0;
+  for (const char* sql : {"DELETE FROM blind_index WHERE subject_id = ?1",
+                          "DELETE FROM blind_index_pending WHERE subject_id = ?1"}) {
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare(sql));
+    Query q(*this, st);
+    q.Bind(1, subject_id);
+    JV_RETURN_IF_ERROR(q.Run("delete index entries"));
+    n += sqlite3_changes(db_);
+  }
+  return n;
 }
 
 Status SqliteStore::ForEachIndex(const std::string& kind,
                                  const std::function<Status(const IndexRow&)>& fn) {
-  int64_t after = -1;  // blind_index.id is an INTEGER PRIMARY KEY >= 1
-  std::vector<std::pair<int64_t, IndexRow>> page;
-  for (;;) {
-    page.clear();
-    {
-      JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
-                          Prepare("SELECT id, mac, subject_id FROM blind_index "
-                                  "WHERE kind = ?1 AND id > ?2 ORDER BY id LIMIT ?3"));
-      Query q(*this, st);
-      q.Bind(1, kind).Bind(2, after).Bind(3, int64_t{kPageRows} * 8);
-      for (;;) {
-        JV_ASSIGN_OR_RETURN(bool row, q.Step("list index entries"));
-        if (!row) break;
-        page.emplace_back(q.Int(0), IndexRow{kind, q.Blob(1), q.Text(2)});
+  // The indexed entries, then the pending ones (store.h), each table in id order.
+  for (const char* sql : {"SELECT id, mac, subject_id FROM blind_index "
+                          "WHERE kind = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+                          "SELECT id, mac, subject_id FROM blind_index_pending "
+                          "WHERE kind = ?1 AND id > ?2 ORDER BY id LIMIT ?3"}) {
+    int64_t after = -1;  // ids are INTEGER PRIMARY KEYs >= 1
+    std::vector<std::pair<int64_t, IndexRow>> page;
+    for (;;) {
+      page.clear();
+      {
+        JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare(sql));
+        Query q(*this, st);
+        q.Bind(1, kind).Bind(2, after).Bind(3, int64_t{kPageRows} * 8);
+        for (;;) {
+          JV_ASSIGN_OR_RETURN(bool row, q.Step("list index entries"));
+          if (!row) break;
+          page.emplace_back(q.Int(0), IndexRow{kind, q.Blob(1), q.Text(2)});
+        }
       }
+      for (const auto& [id, row] : page) JV_RETURN_IF_ERROR(fn(row));
+      if (page.size() < static_cast<size_t>(kPageRows) * 8) break;
+      after = page.back().first;
     }
-    for (const auto& [id, row] : page) JV_RETURN_IF_ERROR(fn(row));
-    if (page.size() < static_cast<size_t>(kPageRows) * 8) return Status::Ok();
-    after = page.back().first;
   }
+  return Status::Ok();
 }
 
 // --- sources ---------------------------------------------------------------------------------
@@ -898,7 +974,10 @@ Status SqliteStore::VisitSnapshotInTxn(SnapshotVisitor& v) {
         return v.OnRecord(RecordRow{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4),
                                     q.Text(5), q.Blob(6), q.Int(7)});
       }));
-  JV_RETURN_IF_ERROR(scan("SELECT kind, mac, subject_id FROM blind_index ORDER BY kind, id",
+  JV_RETURN_IF_ERROR(scan("SELECT kind, mac, subject_id FROM ("
+                          "SELECT kind, mac, subject_id, 0 AS pending, id FROM blind_index "
+                          "UNION ALL SELECT kind, mac, subject_id, 1, id "
+                          "FROM blind_index_pending) ORDER BY kind, pending, id",
                           "snapshot index entries", [&](const Query& q) {
                             return v.OnIndex(IndexRow{q.Text(0), q.Blob(1), q.Text(2)});
                           }));
@@ -946,12 +1025,13 @@ Status SqliteStore::SetBulkLoad(bool on) {
   if (in_tx_) return FailedPreconditionError("store: SetBulkLoad inside a transaction");
   // 16384 pages of 4 KiB = 64 MiB of WAL between checkpoints: a page changed by several
   // batches is copied into the database once per checkpoint, not once per batch.
-  const std::string pragmas =
-      on ? "PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 16384; "
-           "PRAGMA cache_size = -" + std::to_string(std::max(cache_kib_, kBulkCacheKib)) + ";"
-         : "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 1000; "
-           "PRAGMA cache_size = -" + std::to_string(cache_kib_) + ";";
-  int rc = sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr);
+  // temp_store FILE: the merge of pending index entries sorts them (MACs and subject ids,
+  // no personal data); in memory that sort would add its size to the process.
+  const char* pragmas = on ? "PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 16384; "
+                             "PRAGMA temp_store = FILE;"
+                           : "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 1000; "
+                             "PRAGMA temp_store = MEMORY;";
+  int rc = sqlite3_exec(db_, pragmas, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return Error(rc, on ? "enter bulk load" : "leave bulk load");
   return Status::Ok();
 }

@@ -122,6 +122,8 @@ class SqliteStore : public Store {
 
   Status VisitSnapshot(SnapshotVisitor& visitor) override;
   Status RestoreRecord(const RecordRow& r) override;
+  Status PutIndexPending(const IndexRow& row) override;
+  Result<int64_t> MergePendingIndexes() override;
   Status SetBulkLoad(bool on) override;
   Status Compact() override;
 
@@ -139,7 +141,6 @@ class SqliteStore : public Store {
   Status Error(int rc, std::string_view what) const;
 
   sqlite3* db_;
-  int cache_kib_ = 0;  // the configured page cache, restored when bulk load ends
   std::string path_;
   std::unordered_map<const char*, sqlite3_stmt*> stmts_;
   bool in_tx_ = false;

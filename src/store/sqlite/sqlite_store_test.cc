@@ -26,6 +26,7 @@ namespace jv::store {
 namespace {
 
 using ::jv::testing::TempDir;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 Result<std::unique_ptr<Store>> Upcast(Result<std::unique_ptr<SqliteStore>> r) {
@@ -384,9 +385,62 @@ TEST(SqliteStoreTest, FailingMigrationStepIsRolledBackWhole) {
   EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "1");
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_master WHERE name = 'test_half_done'"),
             "0");
-  auto fine = SqliteStore::Open(path, OpenMode::kExisting);
+  auto fine = SqliteStore::Open(path, OpenMode::kExisting);  // the real steps
   ASSERT_OK(fine);
-  EXPECT_EQ((*fine)->schema_version(), 1);
+  EXPECT_EQ((*fine)->schema_version(), static_cast<int>(SqliteMigrations().size()));
+}
+
+// The merge into an empty index rebuilds blind_index_by_subject after the rows (one sort);
+// the index is there afterwards and the entries are whole.
+TEST(SqliteStoreTest, MergeIntoAnEmptyIndexKeepsTheSubjectIndex) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  {
+    auto s = SqliteStore::Open(path, OpenMode::kCreate);
+    ASSERT_OK(s);
+    ASSERT_OK((*s)->InsertSubject(Subject("s_1")));
+    ASSERT_OK((*s)->InsertSubject(Subject("s_2")));
+    ASSERT_OK((*s)->Begin());
+    ASSERT_OK((*s)->PutIndexPending({"mobile", Bytes{2}, "s_2"}));
+    ASSERT_OK((*s)->PutIndexPending({"mobile", Bytes{1}, "s_1"}));
+    ASSERT_OK((*s)->PutIndexPending({"email", Bytes{1}, "s_1"}));
+    auto added = (*s)->MergePendingIndexes();
+    ASSERT_OK(added);
+    EXPECT_EQ(*added, 3);
+    ASSERT_OK((*s)->Commit());
+    auto deleted = (*s)->DeleteIndexes("s_1");
+    ASSERT_OK(deleted);
+    EXPECT_EQ(*deleted, 2);
+  }
+  EXPECT_EQ(RawQuery(path, "SELECT sql FROM sqlite_master WHERE name = 'blind_index_by_subject'"),
+            "CREATE INDEX blind_index_by_subject ON blind_index (subject_id)");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM blind_index_pending"), "0");
+  EXPECT_EQ(RawQuery(path, "SELECT subject_id FROM blind_index"), "s_2");
+  EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
+}
+
+// A vault written by a version-1 binary gets the pending blind-index table of step 2 and
+// keeps its entries.
+TEST(SqliteStoreTest, VersionOneVaultGainsPendingIndexEntries) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  const Migration v1_only[] = {SqliteMigrations()[0]};
+  {
+    SqliteOptions o;
+    o.migrations_for_test = v1_only;
+    auto old = SqliteStore::Open(path, OpenMode::kCreate, o);
+    ASSERT_OK(old);
+    ASSERT_OK((*old)->InsertSubject(Subject("s_1")));
+    ASSERT_OK((*old)->InsertSubject(Subject("s_2")));
+    ASSERT_OK((*old)->PutIndex({"mobile", Bytes{1}, "s_1"}));
+  }
+  auto s = SqliteStore::Open(path, OpenMode::kExisting);
+  ASSERT_OK(s);
+  EXPECT_EQ((*s)->schema_version(), 2);
+  ASSERT_OK((*s)->PutIndexPending({"mobile", Bytes{1}, "s_2"}));
+  auto found = (*s)->FindIndex("mobile", Bytes{1});
+  ASSERT_OK(found);
+  EXPECT_THAT(*found, ElementsAre("s_1", "s_2"));
 }
 
 // --- several connections on one file ---------------------------------------------------------
