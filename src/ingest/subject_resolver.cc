@@ -28,6 +28,17 @@ SubjectResolver::SubjectResolver() {
   for (Table& t : tables_) t.slots.assign(1024, Slot{0, 0, kEmpty});
 }
 
+void SubjectResolver::Clear() {
+  std::string().swap(ids_);
+  std::vector<uint32_t>().swap(id_off_);
+  std::vector<uint8_t>().swap(has_id_);
+  for (Table& t : tables_) {
+    std::vector<Slot>(1024, Slot{0, 0, kEmpty}).swap(t.slots);
+    t.used = 0;
+  }
+  std::unordered_multimap<uint64_t, Extra>().swap(extra_);
+}
+
 uint32_t SubjectResolver::AddSubject(std::string_view subject_id) {
   JV_CHECK(id_off_.size() < kMany - 1);
   uint32_t idx = static_cast<uint32_t>(id_off_.size());

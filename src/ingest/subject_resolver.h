@@ -63,6 +63,8 @@ class SubjectResolver {
   SubjectResolver(const SubjectResolver&) = delete;
   SubjectResolver& operator=(const SubjectResolver&) = delete;
 
+  // Forgets every subject and holding and gives their memory back (as if new).
+  void Clear();
   // Adds a subject (no holdings yet) and returns its local index.
   uint32_t AddSubject(std::string_view subject_id);
   size_t subject_count() const { return id_off_.size(); }

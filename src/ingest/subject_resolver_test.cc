@@ -64,6 +64,17 @@ TEST(SubjectResolverTest, RowWithoutAnyKeyAlwaysCreates) {
   EXPECT_EQ(s.merged, 0);
 }
 
+TEST(SubjectResolverTest, ClearForgetsEverything) {
+  Sim s;
+  uint32_t a = s.Add({kId1, kM, std::nullopt});
+  EXPECT_EQ(s.Add({kId1, std::nullopt, std::nullopt}), a);
+  s.r.Clear();
+  EXPECT_EQ(s.r.subject_count(), 0u);
+  SubjectResolver::Decision d;
+  EXPECT_EQ(s.Add({kId1, kM, std::nullopt}, &d), 0u);  // a new subject again
+  EXPECT_TRUE(d.create);
+}
+
 TEST(SubjectResolverTest, Rule1aSameIdJoins) {
   Sim s;
   uint32_t a = s.Add({kId1, kM, std::nullopt});
