@@ -72,14 +72,20 @@ class ImporterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     vault_dir_ = tmp_.File("vault");
+    ASSERT_TRUE(InitVault(vault_dir_));
+    v_ = OpenVault(vault_dir_);
+  }
+
+  // Creates an empty vault in `dir` (the test passphrase, a cheap scrypt).
+  ::testing::AssertionResult InitVault(const std::string& dir) {
     vault::InitOptions o;
-    o.dir = vault_dir_;
+    o.dir = dir;
     o.company = "测试珠宝有限公司";
     o.passphrase = SecretBuffer::FromString("a synthetic test passphrase");
     o.scrypt.n = 1 << 10;
     auto init = vault::Vault::Init(o, clock_, random_);
-    ASSERT_TRUE(init.ok()) << init.status().ToString();
-    v_ = OpenVault(vault_dir_);
+    if (init.ok()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << init.status().ToString();
   }
 
   std::unique_ptr<vault::Vault> OpenVault(const std::string& dir) {
@@ -354,14 +360,7 @@ TEST_F(ImporterTest, InterruptedImportResumesToTheSameReport) {
   std::string path = Write("customers.csv", CustomersCsv());
   // A clean run in another vault.
   std::string other = tmp_.File("other");
-  {
-    vault::InitOptions o;
-    o.dir = other;
-    o.company = "测试珠宝有限公司";
-    o.passphrase = SecretBuffer::FromString("a synthetic test passphrase");
-    o.scrypt.n = 1 << 10;
-    ASSERT_TRUE(vault::Vault::Init(o, clock_, random_).ok());
-  }
+  ASSERT_TRUE(InitVault(other));
   auto ov = OpenVault(other);
   ImportOptions clean = Options(path);
   clean.batch_rows = 2;
@@ -372,12 +371,7 @@ TEST_F(ImporterTest, InterruptedImportResumesToTheSameReport) {
     SCOPED_TRACE(stop_after);
     jv::testing::TempDir dir;
     std::string vd = dir.File("v");
-    vault::InitOptions o;
-    o.dir = vd;
-    o.company = "测试珠宝有限公司";
-    o.passphrase = SecretBuffer::FromString("a synthetic test passphrase");
-    o.scrypt.n = 1 << 10;
-    ASSERT_TRUE(vault::Vault::Init(o, clock_, random_).ok());
+    ASSERT_TRUE(InitVault(vd));
     auto v = OpenVault(vd);
     ImportOptions crash = Options(path);
     crash.batch_rows = 2;
@@ -543,12 +537,7 @@ TEST_F(ImporterTest, BatchSizeChangesNothingWithTheWriterThread) {
   ASSERT_TRUE(want.ok()) << want.status().ToString();
   jv::testing::TempDir dir;
   std::string vd = dir.File("v");
-  vault::InitOptions o;
-  o.dir = vd;
-  o.company = "测试珠宝有限公司";
-  o.passphrase = SecretBuffer::FromString("a synthetic test passphrase");
-  o.scrypt.n = 1 << 10;
-  ASSERT_TRUE(vault::Vault::Init(o, clock_, random_).ok());
+  ASSERT_TRUE(InitVault(vd));
   auto v = OpenVault(vd);
   ImportOptions small = Options(path);
   small.batch_rows = 1;
