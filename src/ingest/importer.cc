@@ -290,6 +290,7 @@ class Importer {
     bool placeholder = false;
     std::string names;  // record field names, comma-separated
     std::string plain;  // record JSON (wiped after sealing)
+    Bytes sealed;       // the sealed record, when the main thread could seal it
     std::vector<std::pair<const char*, Bytes>> index;
   };
   struct PendingSubject {
@@ -317,6 +318,9 @@ class Importer {
       std::string sid;
       bool has_id = false;  // customers: the subject holds an ID number after the batch
       bool minor = false;   // customers: under 14 by its effective birth date
+      // Created subjects only, made by the main thread (SealCreated).
+      std::string attrs_json;
+      Bytes wrapped_key;
     };
     bool final = false;
     int64_t now = 0;
@@ -336,6 +340,14 @@ class Importer {
   Status FlushBatch(bool final);
   // Waits for the batch in flight, if any, and takes in its result.
   Status JoinWriter();
+  // On the main thread, while the writer may still be writing the previous batch: the
+  // attributes and the wrapped data key of each subject the batch creates, and the sealed
+  // records of the rows those subjects hold. Needs no store access (the rows of subjects
+  // from earlier batches are sealed by the writer, which reads their keys).
+  Status SealCreated(Batch& b);
+  // A subject's attributes after this import's batch: `a` is what the store holds
+  // (empty for a created subject). Adds the change in minors to *minors_delta.
+  json SubjectAttrs(const Batch::Subject& bs, json a, int* minors_delta) const;
   // One batch = one store transaction (runs on the writer thread).
   Status WriteBatch(Batch& b);
   Status LoadBirth(uint32_t idx);
@@ -828,13 +840,10 @@ Status Importer::FlushBatch(bool final) {
     pending_pos_.clear();
     return Status::Ok();
   }
-  // The previous batch must be committed first: this one may update its subjects.
-  JV_RETURN_IF_ERROR(JoinWriter());
   auto b = std::make_unique<Batch>();
   b->final = final;
   b->now = clock_.NowMicros();
   b->last_row_no = last_row_no_;
-  b->report = report_;
   b->placeholder_id = placeholder_id_;
   b->placeholder_pending = placeholder_pending_;
   placeholder_pending_ = false;
@@ -866,6 +875,12 @@ Status Importer::FlushBatch(bool final) {
     std::vector<int32_t>().swap(id_birth_);
     std::vector<int32_t>().swap(col_birth_);
   }
+  // Sealed here while the writer thread may still be committing the previous batch.
+  JV_RETURN_IF_ERROR(SealCreated(*b));
+  // The previous batch must be committed first: this one may update its subjects, and
+  // its report includes the previous batch's change in minors.
+  JV_RETURN_IF_ERROR(JoinWriter());
+  b->report = report_;
   // Written on the second core while this thread resolves the next batch's rows.
   in_flight_ = std::move(b);
   writer_ = std::thread([this] { in_flight_->status = WriteBatch(*in_flight_); });
@@ -887,62 +902,92 @@ Status Importer::JoinWriter() {
   return Status::Ok();
 }
 
-// Runs on the writer thread. Touches only the batch, the store and the vault's keys and
-// key cache (the main thread leaves those alone until JoinWriter: LoadBirth joins first).
+json Importer::SubjectAttrs(const Batch::Subject& bs, json a, int* minors_delta) const {
+  const PendingSubject& p = bs.p;
+  if (p.has_store) a["store"] = p.store;
+  if (p.region_from == 2 ||
+      (p.region_from == 1 && a.value("region_from", std::string()) != "id")) {
+    a["province"] = p.province;
+    a["city"] = p.city;
+    a["region_from"] = p.region_from == 2 ? "id" : "address";
+  }
+  uint32_t cats = p.categories;
+  if (a.contains("categories") && a["categories"].is_array()) {
+    for (const json& c : a["categories"]) {
+      for (int bit = 0; bit <= kItemsCategory; ++bit) {
+        if (c.is_string() && c.get<std::string>() == CategoryName(bit)) cats |= 1u << bit;
+      }
+    }
+  }
+  json cl = json::array();
+  for (int bit = 0; bit <= kItemsCategory; ++bit) {
+    if (cats & (1u << bit)) cl.push_back(CategoryName(bit));
+  }
+  a["categories"] = std::move(cl);
+  if (customers()) {
+    a["has_id"] = bs.has_id;
+    bool before = !p.created && a.value("last_source", std::string()) == source_id_ &&
+                  a.value("minor", false);
+    *minors_delta += static_cast<int>(bs.minor) - static_cast<int>(before);
+    a["minor"] = bs.minor;
+    a["last_source"] = source_id_;
+  }
+  return a;
+}
+
+Status Importer::SealCreated(Batch& b) {
+  if (v_ == nullptr) return Status::Ok();
+  const std::string key_class(KeyClassForKind(o_.kind));
+  std::unordered_map<std::string_view, SecretBuffer> new_keys;
+  for (Batch::Subject& bs : b.subjects) {
+    if (!bs.p.created) continue;
+    bs.attrs_json = SubjectAttrs(bs, json::object(), &b.minors_delta).dump();
+    SecretBuffer dek = v_->keys().NewDataKey(v_->random());
+    JV_ASSIGN_OR_RETURN(bs.wrapped_key,
+                        v_->keys().WrapDataKey(bs.sid, key_class, dek, v_->random()));
+    new_keys.emplace(bs.sid, std::move(dek));
+  }
+  for (size_t i = 0; i < b.rows.size(); ++i) {
+    PendingRow& r = b.rows[i];
+    if (r.placeholder) continue;
+    const std::string& sid = b.row_sids[i];
+    auto nk = new_keys.find(sid);
+    if (nk == new_keys.end()) continue;
+    // The same sealing as Vault::AddRecord, from the row's serialized JSON.
+    auto sealed = crypto::Seal(v_->suite(), nk->second, AsBytes(r.plain),
+                               vault::RecordAad(sid, key_class, r.names), v_->random());
+    SecureWipe(r.plain.data(), r.plain.size());
+    r.plain.clear();
+    if (!sealed.ok()) return sealed.status();
+    r.sealed = std::move(sealed).value();
+  }
+  return Status::Ok();
+}
+
+// Runs on the writer thread. Touches only the batch, the store and the vault's key cache
+// (the main thread leaves those alone until JoinWriter: LoadBirth joins first). Both threads
+// use the keyring (immutable during an import) and the random source (thread-safe).
 Status Importer::WriteBatch(Batch& b) {
   store::Store& s = v_->store();
   store::Transaction txn(s);
   JV_RETURN_IF_ERROR(txn.Start());
   const int64_t now = b.now;
   for (const Batch::Subject& bs : b.subjects) {
-    const PendingSubject& p = bs.p;
-    const std::string& sid = bs.sid;
     store::SubjectRow row;
-    json a = json::object();
-    if (!p.created) {
-      JV_ASSIGN_OR_RETURN(row, s.GetSubject(sid));
-      a = json::parse(row.attrs_json, nullptr, false);
-      if (!a.is_object()) a = json::object();
-    } else {
-      row.id = sid;
+    if (bs.p.created) {
+      row.id = bs.sid;
       row.state = "active";
-      row.created_micros = now;
-    }
-    row.updated_micros = now;
-    if (p.has_store) a["store"] = p.store;
-    if (p.region_from == 2 ||
-        (p.region_from == 1 && a.value("region_from", std::string()) != "id")) {
-      a["province"] = p.province;
-      a["city"] = p.city;
-      a["region_from"] = p.region_from == 2 ? "id" : "address";
-    }
-    uint32_t cats = p.categories;
-    if (a.contains("categories") && a["categories"].is_array()) {
-      for (const json& c : a["categories"]) {
-        for (int bit = 0; bit <= kItemsCategory; ++bit) {
-          if (c.is_string() && c.get<std::string>() == CategoryName(bit)) cats |= 1u << bit;
-        }
-      }
-    }
-    json cl = json::array();
-    for (int bit = 0; bit <= kItemsCategory; ++bit) {
-      if (cats & (1u << bit)) cl.push_back(CategoryName(bit));
-    }
-    a["categories"] = std::move(cl);
-    if (customers()) {
-      a["has_id"] = bs.has_id;
-      bool before = !p.created && a.value("last_source", std::string()) == source_id_ &&
-                    a.value("minor", false);
-      b.minors_delta += static_cast<int>(bs.minor) - static_cast<int>(before);
-      a["minor"] = bs.minor;
-      a["last_source"] = source_id_;
-    }
-    row.attrs_json = a.dump();
-    if (p.created) {
+      row.created_micros = row.updated_micros = now;
+      row.attrs_json = bs.attrs_json;
       JV_RETURN_IF_ERROR(s.InsertSubject(row));
-    } else {
-      JV_RETURN_IF_ERROR(s.UpdateSubject(row));
+      continue;
     }
+    JV_ASSIGN_OR_RETURN(row, s.GetSubject(bs.sid));
+    json a = json::parse(row.attrs_json, nullptr, false);
+    if (!a.is_object()) a = json::object();
+    row.updated_micros = now;
+    row.attrs_json = SubjectAttrs(bs, std::move(a), &b.minors_delta).dump();
+    JV_RETURN_IF_ERROR(s.UpdateSubject(row));
   }
   if (b.placeholder_pending) {
     store::SubjectRow row;
@@ -956,16 +1001,10 @@ Status Importer::WriteBatch(Batch& b) {
     JV_RETURN_IF_ERROR(s.InsertSubject(row));
   }
   const std::string key_class(KeyClassForKind(o_.kind));
-  // Data keys of the subjects this batch created: made here (no look-up of a key that
-  // cannot exist yet) and stored wrapped; the others come from the vault (Vault::DataKey).
-  std::unordered_map<std::string_view, SecretBuffer> new_keys;
-  for (const Batch::Subject& bs : b.subjects) {
-    if (!bs.p.created) continue;
-    SecretBuffer dek = v_->keys().NewDataKey(v_->random());
-    JV_ASSIGN_OR_RETURN(Bytes wrapped,
-                        v_->keys().WrapDataKey(bs.sid, key_class, dek, v_->random()));
-    JV_RETURN_IF_ERROR(s.PutDataKey({bs.sid, key_class, std::move(wrapped)}));
-    new_keys.emplace(bs.sid, std::move(dek));
+  // Data keys of the subjects this batch created were made and wrapped by SealCreated
+  // (no look-up of a key that cannot exist yet); the others come from the vault.
+  for (Batch::Subject& bs : b.subjects) {
+    if (bs.p.created) JV_RETURN_IF_ERROR(s.PutDataKey({bs.sid, key_class, std::move(bs.wrapped_key)}));
   }
   store::RecordRow rec;
   rec.key_class = key_class;
@@ -973,23 +1012,20 @@ Status Importer::WriteBatch(Batch& b) {
   for (size_t i = 0; i < b.rows.size(); ++i) {
     PendingRow& r = b.rows[i];
     const std::string& sid = b.row_sids[i];
-    const SecretBuffer* dek = nullptr;
-    auto nk = r.placeholder ? new_keys.end() : new_keys.find(sid);
-    if (nk != new_keys.end()) {
-      dek = &nk->second;
-    } else {
-      JV_ASSIGN_OR_RETURN(dek, v_->DataKey(sid, key_class, true));
+    if (r.sealed.empty()) {
+      // A subject from an earlier batch or import, or the placeholder: its key is read.
+      JV_ASSIGN_OR_RETURN(const SecretBuffer* dek, v_->DataKey(sid, key_class, true));
+      auto sealed = crypto::Seal(v_->suite(), *dek, AsBytes(r.plain),
+                                 vault::RecordAad(sid, key_class, r.names), v_->random());
+      SecureWipe(r.plain.data(), r.plain.size());
+      r.plain.clear();
+      if (!sealed.ok()) return sealed.status();
+      r.sealed = std::move(sealed).value();
     }
-    // The same sealing as Vault::AddRecord, from the row's serialized JSON.
-    auto sealed = crypto::Seal(v_->suite(), *dek, AsBytes(r.plain),
-                               vault::RecordAad(sid, key_class, r.names), v_->random());
-    SecureWipe(r.plain.data(), r.plain.size());
-    r.plain.clear();
-    if (!sealed.ok()) return sealed.status();
     rec.subject_id = sid;
     rec.row_no = r.row_no;
     rec.fields = std::move(r.names);
-    rec.ciphertext = std::move(sealed).value();
+    rec.ciphertext = std::move(r.sealed);
     rec.created_micros = now;
     JV_RETURN_IF_ERROR(s.InsertRecord(rec).status());
     // Appended to the pending list (store.h PutIndexPending); the final batch merges
