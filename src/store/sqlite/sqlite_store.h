@@ -20,6 +20,7 @@
 
 #include <memory>
 #include <span>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -135,6 +136,11 @@ class SqliteStore : public Store {
 
   Status Configure(const SqliteOptions& options);
   Status VisitSnapshotInTxn(SnapshotVisitor& visitor);
+  // The pending blind-index entries inserted into blind_index in (kind, mac, id) order by
+  // merging the sorted runs they were appended in (a run: consecutive ids whose (kind, mac)
+  // never decreases; sqlite_pending_merge.cc). Returns the number of entries added, or
+  // std::nullopt, having written nothing, when there are more than `max_runs` runs.
+  Result<std::optional<int64_t>> MergePendingRuns(size_t max_runs);
   // Returns the cached statement for `sql` (keyed by the literal's address).
   Result<sqlite3_stmt*> Prepare(const char* sql);
   Status ExecSimple(const char* sql, std::string_view what);

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "src/common/random.h"
+#include "src/common/strings.h"
 #include "src/store/sqlite/sqlite_schema.h"
 #include "src/store/store_conformance_test.h"
 #include "src/common/testing/temp_dir.h"
@@ -417,6 +418,85 @@ TEST(SqliteStoreTest, MergeIntoAnEmptyIndexKeepsTheSubjectIndex) {
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM blind_index_pending"), "0");
   EXPECT_EQ(RawQuery(path, "SELECT subject_id FROM blind_index"), "s_2");
   EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
+}
+
+// The merge of pending entries appended in sorted runs (one per import batch, read one
+// cursor per run) and of entries appended in no order (sorted by SQLite) give the same
+// index: every entry once, ids in (kind, mac, append order) order. The expected order is
+// computed here, independently of both paths. Kinds and MACs include a prefix of another
+// and a byte above 0x7f, where a signed comparison would differ.
+TEST(SqliteStoreTest, MergeOfSortedRunsEqualsTheSortedMerge) {
+  FakeRandom random(7);
+  const std::vector<std::string> kinds = {"mobile", "mob", "email", "name"};
+  const std::vector<std::string> subjects = {"s_1", "s_2", "s_3"};
+  std::vector<IndexRow> rows;  // in append order
+  for (int i = 0; i < 1200; ++i) {
+    IndexRow r;
+    r.kind = kinds[random.Uniform(kinds.size())];
+    r.mac = random.RandomBytes(1 + random.Uniform(2));  // few distinct: many equal keys
+    if (random.Uniform(4) == 0) r.mac.push_back(0x80);
+    r.subject_id = subjects[random.Uniform(subjects.size())];
+    rows.push_back(r);
+  }
+  auto less = [](const IndexRow& a, const IndexRow& b) {
+    return a.kind != b.kind ? a.kind < b.kind : a.mac < b.mac;
+  };
+  // Expected: stable order by (kind, mac), the first of repeated entries kept.
+  std::vector<IndexRow> expected = rows;
+  std::stable_sort(expected.begin(), expected.end(), less);
+  std::vector<IndexRow> unique;
+  for (const IndexRow& r : expected) {
+    bool seen = std::any_of(unique.begin(), unique.end(), [&](const IndexRow& u) {
+      return u.kind == r.kind && u.mac == r.mac && u.subject_id == r.subject_id;
+    });
+    if (!seen) unique.push_back(r);
+  }
+  auto merge = [&](bool in_runs, std::string* out) {
+    TempDir dir;
+    const std::string path = dir.File("vault.db");
+    auto s = SqliteStore::Open(path, OpenMode::kCreate);
+    ASSERT_OK(s);
+    for (const std::string& id : subjects) ASSERT_OK((*s)->InsertSubject(Subject(id)));
+    // Runs: four batches of 300, each appended sorted (stable). Otherwise, append order
+    // (random keys: hundreds of runs, more than the run merge takes).
+    for (size_t b = 0; b < rows.size(); b += 300) {
+      std::vector<IndexRow> batch(rows.begin() + b, rows.begin() + b + 300);
+      if (in_runs) std::stable_sort(batch.begin(), batch.end(), less);
+      ASSERT_OK((*s)->Begin());
+      for (const IndexRow& r : batch) ASSERT_OK((*s)->PutIndexPending(r));
+      ASSERT_OK((*s)->Commit());
+    }
+    // Which path the merge takes (kMaxMergeRuns = 256): count the runs independently.
+    const std::string runs = RawQuery(
+        path,
+        "SELECT count(*) FROM (SELECT kind, mac, LAG(kind) OVER (ORDER BY id) AS pk, "
+        "LAG(mac) OVER (ORDER BY id) AS pm FROM blind_index_pending) "
+        "WHERE pk IS NULL OR kind < pk OR (kind = pk AND mac < pm)");
+    if (in_runs) {
+      EXPECT_EQ(runs, "4");
+    } else {
+      EXPECT_GT(std::stoi(runs), 256);
+    }
+    ASSERT_OK((*s)->Begin());
+    auto added = (*s)->MergePendingIndexes();
+    ASSERT_OK(added);
+    EXPECT_EQ(*added, static_cast<int64_t>(unique.size()));
+    ASSERT_OK((*s)->Commit());
+    s->reset();
+    EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM blind_index_pending"), "0");
+    EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
+    *out = RawQuery(path, "SELECT kind, lower(hex(mac)), subject_id FROM blind_index ORDER BY id");
+  };
+  std::string want;
+  for (const IndexRow& r : unique) {
+    if (!want.empty()) want.push_back('|');
+    want += r.kind + "|" + HexEncode(r.mac) + "|" + r.subject_id;
+  }
+  std::string in_runs, unordered;
+  merge(true, &in_runs);
+  merge(false, &unordered);
+  EXPECT_EQ(in_runs, want);
+  EXPECT_EQ(unordered, want);
 }
 
 // A vault written by a version-1 binary gets the pending blind-index table of step 2 and

@@ -1,0 +1,148 @@
+// SqliteStore::MergePendingRuns: the pending blind-index entries merged into blind_index
+// from the sorted runs they were appended in, instead of sorted again by SQLite
+// (docs/design/import_storage.md, "Third round").
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "src/store/sqlite/sqlite_store.h"
+
+namespace jv::store {
+namespace {
+
+// The (kind, mac) of one pending entry, ordered as SQLite orders TEXT and BLOB values
+// under the BINARY collation: bytes compared unsigned, then the shorter first.
+struct Key {
+  std::string kind;
+  std::string mac;
+};
+
+int CompareBytes(const void* a, size_t na, const void* b, size_t nb) {
+  int c = std::memcmp(a, b, std::min(na, nb));
+  if (c != 0) return c;
+  return na < nb ? -1 : (na > nb ? 1 : 0);
+}
+
+int CompareKeys(const Key& a, const Key& b) {
+  int c = CompareBytes(a.kind.data(), a.kind.size(), b.kind.data(), b.kind.size());
+  return c != 0 ? c : CompareBytes(a.mac.data(), a.mac.size(), b.mac.data(), b.mac.size());
+}
+
+// Column `col` as bytes (a zero-length value reads as a null pointer).
+void ReadColumn(sqlite3_stmt* st, int col, bool blob, std::string* out) {
+  const void* p = blob ? sqlite3_column_blob(st, col) : sqlite3_column_text(st, col);
+  int n = sqlite3_column_bytes(st, col);
+  if (p == nullptr || n <= 0) {
+    out->clear();
+  } else {
+    out->assign(static_cast<const char*>(p), static_cast<size_t>(n));
+  }
+}
+
+void ReadKey(sqlite3_stmt* st, int kind_col, Key* k) {
+  ReadColumn(st, kind_col, false, &k->kind);
+  ReadColumn(st, kind_col + 1, true, &k->mac);
+}
+
+// One run being read: its statement and its current entry.
+struct Cursor {
+  sqlite3_stmt* st = nullptr;
+  int64_t id = 0;
+  Key key;
+  std::string subject_id;
+};
+
+struct Finalizer {
+  std::vector<Cursor>& cursors;
+  ~Finalizer() {
+    for (Cursor& c : cursors) sqlite3_finalize(c.st);
+  }
+};
+
+}  // namespace
+
+Result<std::optional<int64_t>> SqliteStore::MergePendingRuns(size_t max_runs) {
+  // Pass 1: where each run starts (ids in order; a run ends where (kind, mac) decreases).
+  std::vector<int64_t> starts;
+  {
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                        Prepare("SELECT id, kind, mac FROM blind_index_pending ORDER BY id"));
+    struct Reset {
+      sqlite3_stmt* st;
+      ~Reset() { sqlite3_reset(st); }
+    } reset{st};
+    Key prev, cur;
+    for (;;) {
+      int rc = sqlite3_step(st);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return Error(rc, "find the runs of pending index entries");
+      ReadKey(st, 1, &cur);
+      if (starts.empty() || CompareKeys(cur, prev) < 0) {
+        starts.push_back(sqlite3_column_int64(st, 0));
+        if (starts.size() > max_runs) return std::optional<int64_t>();
+      }
+      std::swap(prev, cur);
+    }
+  }
+  if (starts.empty()) return std::optional<int64_t>(0);
+
+  // Pass 2: one cursor per run, the smallest (kind, mac, id) inserted first, which is the
+  // order of "ORDER BY kind, mac, id".
+  std::vector<Cursor> cursors(starts.size());
+  Finalizer finalizer{cursors};
+  auto advance = [&](Cursor& c) -> Result<bool> {
+    int rc = sqlite3_step(c.st);
+    if (rc == SQLITE_DONE) return false;
+    if (rc != SQLITE_ROW) return Error(rc, "read a run of pending index entries");
+    c.id = sqlite3_column_int64(c.st, 0);
+    ReadKey(c.st, 1, &c.key);
+    ReadColumn(c.st, 3, false, &c.subject_id);
+    return true;
+  };
+  auto later = [&](size_t a, size_t b) {  // std::priority_queue keeps the greatest on top
+    int c = CompareKeys(cursors[a].key, cursors[b].key);
+    return c != 0 ? c > 0 : cursors[a].id > cursors[b].id;
+  };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    static constexpr char kRun[] =
+        "SELECT id, kind, mac, subject_id FROM blind_index_pending "
+        "WHERE id >= ?1 AND id < ?2 ORDER BY id";
+    int rc = sqlite3_prepare_v2(db_, kRun, -1, &cursors[i].st, nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "read a run of pending index entries");
+    sqlite3_bind_int64(cursors[i].st, 1, starts[i]);
+    sqlite3_bind_int64(cursors[i].st, 2, i + 1 < starts.size() ? starts[i + 1] : INT64_MAX);
+    JV_ASSIGN_OR_RETURN(bool row, advance(cursors[i]));
+    if (row) heap.push(i);
+  }
+  // "ON CONFLICT DO NOTHING": a repeated entry is ignored, as the SQL merge does.
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * ins,
+                      Prepare("INSERT INTO blind_index (kind, mac, subject_id) "
+                              "VALUES (?1, ?2, ?3) "
+                              "ON CONFLICT (kind, mac, subject_id) DO NOTHING"));
+  int64_t added = 0;
+  while (!heap.empty()) {
+    size_t i = heap.top();
+    heap.pop();
+    Cursor& c = cursors[i];
+    sqlite3_bind_text(ins, 1, c.key.kind.data(), static_cast<int>(c.key.kind.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 2, c.key.mac.data(), static_cast<int>(c.key.mac.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_text(ins, 3, c.subject_id.data(), static_cast<int>(c.subject_id.size()),
+                      SQLITE_STATIC);
+    int rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (rc != SQLITE_DONE) return Error(rc, "merge pending index entries");
+    added += sqlite3_changes(db_);
+    JV_ASSIGN_OR_RETURN(bool row, advance(c));
+    if (row) heap.push(i);
+  }
+  return std::optional<int64_t>(added);
+}
+
+}  // namespace jv::store
