@@ -1009,6 +1009,15 @@ Status Importer::WriteBatch(Batch& b) {
   store::RecordRow rec;
   rec.key_class = key_class;
   rec.source_id = source_id_;
+  // The batch's index entries, appended after its records as one run sorted by
+  // (kind, mac) and, among equal ones, by row: the final merge then reads one cursor per
+  // batch instead of sorting every entry of the import (SqliteStore::MergePendingRuns).
+  struct PendingEntry {
+    std::string_view kind;
+    const Bytes* mac;
+    const std::string* sid;
+  };
+  std::vector<PendingEntry> entries;
   for (size_t i = 0; i < b.rows.size(); ++i) {
     PendingRow& r = b.rows[i];
     const std::string& sid = b.row_sids[i];
@@ -1028,12 +1037,18 @@ Status Importer::WriteBatch(Batch& b) {
     rec.ciphertext = std::move(r.sealed);
     rec.created_micros = now;
     JV_RETURN_IF_ERROR(s.InsertRecord(rec).status());
-    // Appended to the pending list (store.h PutIndexPending); the final batch merges
-    // them into the index in (kind, mac) order, so the random-keyed index is written once
-    // per import instead of once per batch.
-    for (const auto& [kind, mac] : r.index) {
-      JV_RETURN_IF_ERROR(s.PutIndexPending({kind, mac, sid}));
-    }
+    for (const auto& [kind, mac] : r.index) entries.push_back({kind, &mac, &sid});
+  }
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const PendingEntry& a, const PendingEntry& b) {
+                     int c = a.kind.compare(b.kind);
+                     return c != 0 ? c < 0 : *a.mac < *b.mac;
+                   });
+  // Appended to the pending list (store.h PutIndexPending); the final batch merges them
+  // into the index in (kind, mac) order, so the random-keyed index is written once per
+  // import instead of once per batch.
+  for (const PendingEntry& e : entries) {
+    JV_RETURN_IF_ERROR(s.PutIndexPending({std::string(e.kind), *e.mac, *e.sid}));
   }
   if (b.final) JV_RETURN_IF_ERROR(s.MergePendingIndexes().status());
   b.report.minors += b.minors_delta;
