@@ -241,6 +241,11 @@ class Store {
   // more than once. MergePendingIndexes belongs in the caller's transaction (kFailed-
   // Precondition outside one) and returns the number of entries it added.
   virtual Status PutIndexPending(const IndexRow& row) = 0;
+  // The same as PutIndexPending for each row, in order (SQLite: many rows per statement).
+  virtual Status PutIndexPendingRows(const std::vector<IndexRow>& rows) {
+    for (const IndexRow& r : rows) JV_RETURN_IF_ERROR(PutIndexPending(r));
+    return Status::Ok();
+  }
   virtual Result<int64_t> MergePendingIndexes() = 0;
 
   // --- sources --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-// SqliteStore::MergePendingRuns: the pending blind-index entries merged into blind_index
-// from the sorted runs they were appended in, instead of sorted again by SQLite
-// (docs/design/import_storage.md, "Third round").
+// Bulk blind-index writes of SqliteStore: pending entries appended many rows per
+// statement (IndexRowWriter, PutIndexPendingRows), and merged into blind_index from the
+// sorted runs they were appended in instead of sorted again by SQLite (MergePendingRuns).
+// docs/design/import_storage.md, "Third round".
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -63,7 +64,89 @@ struct Finalizer {
   }
 };
 
+// Rows per multi-row INSERT: one statement keeps its cursors open across the rows, which
+// halves the per-row cost of a single-row statement.
+constexpr int kRowsPerInsert = 64;
+
+std::string MultiRowInsert(const char* table, const char* conflict) {
+  std::string sql = std::string("INSERT INTO ") + table + " (kind, mac, subject_id) VALUES ";
+  for (int i = 0; i < kRowsPerInsert; ++i) sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
+  return sql + conflict;
+}
+
 }  // namespace
+
+class SqliteStore::IndexRowWriter {
+ public:
+  IndexRowWriter(SqliteStore& s, bool into_index) : s_(s), into_index_(into_index) {}
+
+  Status Add(std::string_view kind, std::string_view mac, std::string_view subject_id) {
+    Row& r = rows_[n_++];
+    r.kind.assign(kind);
+    r.mac.assign(mac);
+    r.subject_id.assign(subject_id);
+    return n_ == kRowsPerInsert ? Flush() : Status::Ok();
+  }
+
+  Status Flush() {
+    if (n_ == 0) return Status::Ok();
+    static const std::string kMultiPending = MultiRowInsert("blind_index_pending", "");
+    static const std::string kMultiIndex =
+        MultiRowInsert("blind_index", " ON CONFLICT (kind, mac, subject_id) DO NOTHING");
+    const char* single =
+        into_index_ ? "INSERT INTO blind_index (kind, mac, subject_id) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (kind, mac, subject_id) DO NOTHING"
+                    : "INSERT INTO blind_index_pending (kind, mac, subject_id) "
+                      "VALUES (?1, ?2, ?3)";
+    const bool full = n_ == kRowsPerInsert;
+    const int per = full ? kRowsPerInsert : 1;
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                        s_.Prepare(full ? (into_index_ ? kMultiIndex : kMultiPending).c_str()
+                                        : single));
+    for (int first = 0; first < n_; first += per) {
+      for (int i = 0; i < per; ++i) {
+        const Row& r = rows_[first + i];
+        // SQLITE_STATIC: the rows outlive the step. A zero-length MAC stays a blob.
+        sqlite3_bind_text(st, 3 * i + 1, r.kind.data(), static_cast<int>(r.kind.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3 * i + 2, r.mac.data(), static_cast<int>(r.mac.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 3 * i + 3, r.subject_id.data(),
+                          static_cast<int>(r.subject_id.size()), SQLITE_STATIC);
+      }
+      int rc = sqlite3_step(st);
+      sqlite3_reset(st);
+      if (rc != SQLITE_DONE) {
+        n_ = 0;
+        return s_.Error(rc, into_index_ ? "merge pending index entries"
+                                        : "write pending index entry");
+      }
+      changes_ += sqlite3_changes(s_.db_);
+    }
+    n_ = 0;
+    return Status::Ok();
+  }
+
+  int64_t changes() const { return changes_; }
+
+ private:
+  struct Row {
+    std::string kind, mac, subject_id;
+  };
+  SqliteStore& s_;
+  const bool into_index_;
+  Row rows_[kRowsPerInsert];
+  int n_ = 0;
+  int64_t changes_ = 0;
+};
+
+Status SqliteStore::PutIndexPendingRows(const std::vector<IndexRow>& rows) {
+  IndexRowWriter w(*this, /*into_index=*/false);
+  for (const IndexRow& r : rows) {
+    JV_RETURN_IF_ERROR(w.Add(r.kind, AsString(r.mac), r.subject_id));
+  }
+  return w.Flush();
+}
 
 Result<std::optional<int64_t>> SqliteStore::MergePendingRuns(size_t max_runs) {
   // Pass 1: where each run starts (ids in order; a run ends where (kind, mac) decreases).
@@ -120,28 +203,17 @@ Result<std::optional<int64_t>> SqliteStore::MergePendingRuns(size_t max_runs) {
     if (row) heap.push(i);
   }
   // "ON CONFLICT DO NOTHING": a repeated entry is ignored, as the SQL merge does.
-  JV_ASSIGN_OR_RETURN(sqlite3_stmt * ins,
-                      Prepare("INSERT INTO blind_index (kind, mac, subject_id) "
-                              "VALUES (?1, ?2, ?3) "
-                              "ON CONFLICT (kind, mac, subject_id) DO NOTHING"));
-  int64_t added = 0;
+  IndexRowWriter out(*this, /*into_index=*/true);
   while (!heap.empty()) {
     size_t i = heap.top();
     heap.pop();
     Cursor& c = cursors[i];
-    sqlite3_bind_text(ins, 1, c.key.kind.data(), static_cast<int>(c.key.kind.size()),
-                      SQLITE_STATIC);
-    sqlite3_bind_blob(ins, 2, c.key.mac.data(), static_cast<int>(c.key.mac.size()),
-                      SQLITE_STATIC);
-    sqlite3_bind_text(ins, 3, c.subject_id.data(), static_cast<int>(c.subject_id.size()),
-                      SQLITE_STATIC);
-    int rc = sqlite3_step(ins);
-    sqlite3_reset(ins);
-    if (rc != SQLITE_DONE) return Error(rc, "merge pending index entries");
-    added += sqlite3_changes(db_);
+    JV_RETURN_IF_ERROR(out.Add(c.key.kind, c.key.mac, c.subject_id));
     JV_ASSIGN_OR_RETURN(bool row, advance(c));
     if (row) heap.push(i);
   }
+  JV_RETURN_IF_ERROR(out.Flush());
+  const int64_t added = out.changes();
   return std::optional<int64_t>(added);
 }
 

@@ -124,6 +124,7 @@ class SqliteStore : public Store {
   Status VisitSnapshot(SnapshotVisitor& visitor) override;
   Status RestoreRecord(const RecordRow& r) override;
   Status PutIndexPending(const IndexRow& row) override;
+  Status PutIndexPendingRows(const std::vector<IndexRow>& rows) override;
   Result<int64_t> MergePendingIndexes() override;
   Status SetBulkLoad(bool on) override;
   Status Compact() override;
@@ -141,6 +142,10 @@ class SqliteStore : public Store {
   // never decreases; sqlite_pending_merge.cc). Returns the number of entries added, or
   // std::nullopt, having written nothing, when there are more than `max_runs` runs.
   Result<std::optional<int64_t>> MergePendingRuns(size_t max_runs);
+  // Buffers (kind, mac, subject_id) rows and inserts them into blind_index_pending, or
+  // into blind_index ignoring repeated entries, many rows per statement
+  // (sqlite_pending_merge.cc).
+  class IndexRowWriter;
   // Returns the cached statement for `sql` (keyed by the literal's address).
   Result<sqlite3_stmt*> Prepare(const char* sql);
   Status ExecSimple(const char* sql, std::string_view what);
