@@ -1014,6 +1014,8 @@ Status Importer::WriteBatch(Batch& b) {
   // batch instead of sorting every entry of the import (SqliteStore::MergePendingRuns).
   struct PendingEntry {
     std::string_view kind;
+    uint64_t prefix;  // the MAC's first 8 bytes, big-endian (zero-padded): orders as they do
+    uint32_t seq;     // append order, among equal (kind, mac)
     const Bytes* mac;
     const std::string* sid;
   };
@@ -1037,19 +1039,29 @@ Status Importer::WriteBatch(Batch& b) {
     rec.ciphertext = std::move(r.sealed);
     rec.created_micros = now;
     JV_RETURN_IF_ERROR(s.InsertRecord(rec).status());
-    for (const auto& [kind, mac] : r.index) entries.push_back({kind, &mac, &sid});
+    for (const auto& [kind, mac] : r.index) {
+      uint64_t prefix = 0;
+      for (size_t k = 0; k < 8; ++k) prefix = (prefix << 8) | (k < mac.size() ? mac[k] : 0);
+      entries.push_back({kind, prefix, static_cast<uint32_t>(entries.size()), &mac, &sid});
+    }
   }
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const PendingEntry& a, const PendingEntry& b) {
-                     int c = a.kind.compare(b.kind);
-                     return c != 0 ? c < 0 : *a.mac < *b.mac;
-                   });
+  // The prefix decides almost every comparison without touching the MACs themselves.
+  std::sort(entries.begin(), entries.end(), [](const PendingEntry& a, const PendingEntry& b) {
+    if (a.kind.data() != b.kind.data()) {
+      int c = a.kind.compare(b.kind);
+      if (c != 0) return c < 0;
+    }
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    if (*a.mac != *b.mac) return *a.mac < *b.mac;
+    return a.seq < b.seq;
+  });
   // Appended to the pending list (store.h PutIndexPending); the final batch merges them
   // into the index in (kind, mac) order, so the random-keyed index is written once per
   // import instead of once per batch.
-  for (const PendingEntry& e : entries) {
-    JV_RETURN_IF_ERROR(s.PutIndexPending({std::string(e.kind), *e.mac, *e.sid}));
-  }
+  std::vector<store::IndexRow> run;
+  run.reserve(entries.size());
+  for (const PendingEntry& e : entries) run.push_back({std::string(e.kind), *e.mac, *e.sid});
+  JV_RETURN_IF_ERROR(s.PutIndexPendingRows(run));
   if (b.final) JV_RETURN_IF_ERROR(s.MergePendingIndexes().status());
   b.report.minors += b.minors_delta;
   const ImportReport& rep = b.report;
