@@ -150,8 +150,12 @@ bool EvalCell(ValueType type, std::string_view raw, const Date& import_date, Cel
 void AppendJsonString(std::string_view v, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
-  for (char ch : v) {
-    unsigned char c = static_cast<unsigned char>(ch);
+  size_t run = 0;  // start of the characters copied as they are
+  for (size_t i = 0; i < v.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(v.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;
@@ -161,15 +165,12 @@ void AppendJsonString(std::string_view v, std::string* out) {
       case '\r': out->append("\\r"); break;
       case '\t': out->append("\\t"); break;
       default:
-        if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        } else {
-          out->push_back(ch);
-        }
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
     }
   }
+  out->append(v.data() + run, v.size() - run);
   out->push_back('"');
 }
 

@@ -526,6 +526,30 @@ TEST_F(ImporterTest, OtherKindsAttachToSubjectsAndKeepUnmatchedRows) {
   EXPECT_EQ(ForeignKeyViolations(), 0);
 }
 
+// A record's JSON is written by the importer itself (RecordBuilder), not by a JSON library:
+// text that needs escaping (quotes, backslash, tab, line break, other control characters)
+// and text that does not (DEL, Chinese) reads back unchanged, in a new subject's record
+// (sealed on the main thread) and in a merged row's (sealed by the writer).
+TEST_F(ImporterTest, RecordTextNeedingJsonEscapesReadsBackUnchanged) {
+  const std::string notes = "a\"b\\c\td\x01" "e\x1f\x7f中文\nf\rg";
+  std::string csv = "姓名,手机,备注\n";
+  csv += "测试甲,13800138000,\"a\"\"b\\c\td\x01" "e\x1f\x7f中文\nf\rg\"\n";
+  csv += "测试甲,13800138000,\\\"\n";
+  ImportOptions o = Options(Write("escapes.csv", csv));
+  o.batch_rows = 1;
+  auto r = ImportFile(*v_, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_imported, 2);
+  EXPECT_EQ(r->subjects_created, 1);
+  auto s = Find("mobile", "13800138000");
+  ASSERT_EQ(s.size(), 1u);
+  auto recs = v_->ReadRecords(s[0]);
+  ASSERT_TRUE(recs.ok()) << recs.status().ToString();
+  ASSERT_EQ(recs->size(), 2u);
+  EXPECT_EQ((*recs)[0].fields["notes"], notes);
+  EXPECT_EQ((*recs)[1].fields["notes"], "\\\"");
+}
+
 // Two imports with one-row batches (every batch handed to the writer thread while the
 // next row is resolved, each later row updating a subject of the batch in flight) give
 // the report and the subjects of one batch.
