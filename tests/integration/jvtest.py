@@ -66,6 +66,18 @@ class PgDatabase:
             raise RuntimeError(f"pg_dump failed: {out.stderr.decode(errors='replace')}")
         return out.stdout
 
+    def describe_file(self, path):
+        """`path` followed by the relation whose file it is, if it is one of this database's."""
+        node = os.path.basename(path).split(".")[0].split("_")[0]
+        if not node.isdigit():
+            return path
+        try:
+            rel = psql(self.url, "SELECT string_agg(c.oid::regclass::text, ',') FROM pg_class c "
+                                 f"WHERE pg_relation_filenode(c.oid) = {node}").strip()
+        except RuntimeError:
+            return path
+        return f"{path} ({rel or 'no relation: an unlinked file'})"
+
     def table_files(self):
         """Paths of the database's relation files, if this process can read them."""
         try:
@@ -170,9 +182,13 @@ class VaultTestCase(unittest.TestCase):
         return b"".join(data for _, data in self.vault_sources())
 
     def where_stored(self, needles):
-        """Names of the vault sources that contain any of `needles` (never the bytes)."""
-        return sorted({name for name, data in self.vault_sources()
-                       for n in needles if n in data})
+        """Names of the vault sources that contain any of `needles` (never the bytes); on
+        PostgreSQL a table file is named with its relation, e.g. ".../16390 (data_keys)"."""
+        found = sorted({name for name, data in self.vault_sources()
+                        for n in needles if n in data})
+        if self.pg is not None:
+            found = [self.pg.describe_file(f) for f in found]
+        return found
 
     def vault_digest(self):
         """Changes when the vault's content changes (on PostgreSQL: its pg_dump)."""
