@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <queue>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -66,11 +67,11 @@ struct Finalizer {
 
 // Rows per multi-row INSERT: one statement keeps its cursors open across the rows, which
 // halves the per-row cost of a single-row statement.
-constexpr int kRowsPerInsert = 64;
+constexpr size_t kRowsPerInsert = 64;
 
 std::string MultiRowInsert(const char* table, const char* conflict) {
   std::string sql = std::string("INSERT INTO ") + table + " (kind, mac, subject_id) VALUES ";
-  for (int i = 0; i < kRowsPerInsert; ++i) sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
+  for (size_t i = 0; i < kRowsPerInsert; ++i) sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
   return sql + conflict;
 }
 
@@ -81,71 +82,75 @@ class SqliteStore::IndexRowWriter {
   IndexRowWriter(SqliteStore& s, bool into_index) : s_(s), into_index_(into_index) {}
 
   Status Add(std::string_view kind, std::string_view mac, std::string_view subject_id) {
-    Row& r = rows_[n_++];
+    if (n_ == rows_.size()) rows_.emplace_back();
+    IndexRow& r = rows_[n_++];
     r.kind.assign(kind);
-    r.mac.assign(mac);
+    r.mac.assign(mac.begin(), mac.end());
     r.subject_id.assign(subject_id);
     return n_ == kRowsPerInsert ? Flush() : Status::Ok();
   }
 
   Status Flush() {
-    if (n_ == 0) return Status::Ok();
-    static const std::string kMultiPending = MultiRowInsert("blind_index_pending", "");
-    static const std::string kMultiIndex =
-        MultiRowInsert("blind_index", " ON CONFLICT (kind, mac, subject_id) DO NOTHING");
-    const char* single =
-        into_index_ ? "INSERT INTO blind_index (kind, mac, subject_id) VALUES (?1, ?2, ?3) "
-                      "ON CONFLICT (kind, mac, subject_id) DO NOTHING"
-                    : "INSERT INTO blind_index_pending (kind, mac, subject_id) "
-                      "VALUES (?1, ?2, ?3)";
-    const bool full = n_ == kRowsPerInsert;
-    const int per = full ? kRowsPerInsert : 1;
-    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
-                        s_.Prepare(full ? (into_index_ ? kMultiIndex : kMultiPending).c_str()
-                                        : single));
-    for (int first = 0; first < n_; first += per) {
-      for (int i = 0; i < per; ++i) {
-        const Row& r = rows_[first + i];
-        // SQLITE_STATIC: the rows outlive the step. A zero-length MAC stays a blob.
-        sqlite3_bind_text(st, 3 * i + 1, r.kind.data(), static_cast<int>(r.kind.size()),
-                          SQLITE_STATIC);
-        sqlite3_bind_blob(st, 3 * i + 2, r.mac.data(), static_cast<int>(r.mac.size()),
-                          SQLITE_STATIC);
-        sqlite3_bind_text(st, 3 * i + 3, r.subject_id.data(),
-                          static_cast<int>(r.subject_id.size()), SQLITE_STATIC);
-      }
-      int rc = sqlite3_step(st);
-      sqlite3_reset(st);
-      if (rc != SQLITE_DONE) {
-        n_ = 0;
-        return s_.Error(rc, into_index_ ? "merge pending index entries"
-                                        : "write pending index entry");
-      }
+    const size_t n = n_;
+    n_ = 0;
+    return Insert(std::span<const IndexRow>(rows_.data(), n));
+  }
+
+  // Inserts `rows` (unbuffered): each 64 in one statement, the rest one by one through
+  // PutIndex / PutIndexPending (the single-row statements live there).
+  Status Insert(std::span<const IndexRow> rows) {
+    size_t i = 0;
+    for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
+      JV_RETURN_IF_ERROR(InsertFull(rows.subspan(i, kRowsPerInsert)));
+    }
+    for (; i < rows.size(); ++i) {
+      JV_RETURN_IF_ERROR(into_index_ ? s_.PutIndex(rows[i]) : s_.PutIndexPending(rows[i]));
       changes_ += sqlite3_changes(s_.db_);
     }
-    n_ = 0;
     return Status::Ok();
   }
 
   int64_t changes() const { return changes_; }
 
  private:
-  struct Row {
-    std::string kind, mac, subject_id;
-  };
+  Status InsertFull(std::span<const IndexRow> rows) {
+    static const std::string kMultiPending = MultiRowInsert("blind_index_pending", "");
+    static const std::string kMultiIndex =
+        MultiRowInsert("blind_index", " ON CONFLICT (kind, mac, subject_id) DO NOTHING");
+    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                        s_.Prepare((into_index_ ? kMultiIndex : kMultiPending).c_str()));
+    static const uint8_t kNone = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const IndexRow& r = rows[i];
+      const int p = static_cast<int>(3 * i);
+      // SQLITE_STATIC: the rows outlive the step. A zero-length MAC stays a blob (a
+      // zero-length blob with a non-null pointer).
+      sqlite3_bind_text(st, p + 1, r.kind.data(), static_cast<int>(r.kind.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_blob(st, p + 2, r.mac.empty() ? &kNone : r.mac.data(),
+                        static_cast<int>(r.mac.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, p + 3, r.subject_id.data(),
+                        static_cast<int>(r.subject_id.size()), SQLITE_STATIC);
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+      return s_.Error(rc, into_index_ ? "merge pending index entries"
+                                      : "write pending index entry");
+    }
+    changes_ += sqlite3_changes(s_.db_);
+    return Status::Ok();
+  }
+
   SqliteStore& s_;
   const bool into_index_;
-  Row rows_[kRowsPerInsert];
-  int n_ = 0;
+  std::vector<IndexRow> rows_;  // the buffer; rows_[0, n_) are waiting
+  size_t n_ = 0;
   int64_t changes_ = 0;
 };
 
 Status SqliteStore::PutIndexPendingRows(const std::vector<IndexRow>& rows) {
-  IndexRowWriter w(*this, /*into_index=*/false);
-  for (const IndexRow& r : rows) {
-    JV_RETURN_IF_ERROR(w.Add(r.kind, AsString(r.mac), r.subject_id));
-  }
-  return w.Flush();
+  return IndexRowWriter(*this, /*into_index=*/false).Insert(rows);
 }
 
 Result<std::optional<int64_t>> SqliteStore::MergePendingRuns(size_t max_runs) {

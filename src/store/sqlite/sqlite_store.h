@@ -142,9 +142,9 @@ class SqliteStore : public Store {
   // never decreases; sqlite_pending_merge.cc). Returns the number of entries added, or
   // std::nullopt, having written nothing, when there are more than `max_runs` runs.
   Result<std::optional<int64_t>> MergePendingRuns(size_t max_runs);
-  // Buffers (kind, mac, subject_id) rows and inserts them into blind_index_pending, or
-  // into blind_index ignoring repeated entries, many rows per statement
-  // (sqlite_pending_merge.cc).
+  // Inserts index rows into blind_index_pending, or into blind_index ignoring repeated
+  // entries, 64 rows per statement, the rest through PutIndexPending / PutIndex; buffered
+  // (Add, Flush) or not (Insert). sqlite_pending_merge.cc.
   class IndexRowWriter;
   // Returns the cached statement for `sql` (keyed by the literal's address).
   Result<sqlite3_stmt*> Prepare(const char* sql);
