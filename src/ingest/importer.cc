@@ -346,6 +346,10 @@ class Importer {
   // records of the rows those subjects hold. Needs no store access (the rows of subjects
   // from earlier batches are sealed by the writer, which reads their keys).
   Status SealCreated(Batch& b);
+  // Seals a row's record JSON under `dek` (as Vault::AddRecord does) into r.sealed and
+  // wipes the JSON.
+  Status SealRow(PendingRow& r, const std::string& sid, const std::string& key_class,
+                 const SecretBuffer& dek) const;
   // A subject's attributes after this import's batch: `a` is what the store holds
   // (empty for a created subject). Adds the change in minors to *minors_delta.
   json SubjectAttrs(const Batch::Subject& bs, json a, int* minors_delta) const;
@@ -953,15 +957,20 @@ Status Importer::SealCreated(Batch& b) {
     if (r.placeholder) continue;
     const std::string& sid = b.row_sids[i];
     auto nk = new_keys.find(sid);
-    if (nk == new_keys.end()) continue;
-    // The same sealing as Vault::AddRecord, from the row's serialized JSON.
-    auto sealed = crypto::Seal(v_->suite(), nk->second, AsBytes(r.plain),
-                               vault::RecordAad(sid, key_class, r.names), v_->random());
-    SecureWipe(r.plain.data(), r.plain.size());
-    r.plain.clear();
-    if (!sealed.ok()) return sealed.status();
-    r.sealed = std::move(sealed).value();
+    if (nk != new_keys.end()) JV_RETURN_IF_ERROR(SealRow(r, sid, key_class, nk->second));
   }
+  return Status::Ok();
+}
+
+Status Importer::SealRow(PendingRow& r, const std::string& sid, const std::string& key_class,
+                         const SecretBuffer& dek) const {
+  // The same sealing as Vault::AddRecord, from the row's serialized JSON.
+  auto sealed = crypto::Seal(v_->suite(), dek, AsBytes(r.plain),
+                             vault::RecordAad(sid, key_class, r.names), v_->random());
+  SecureWipe(r.plain.data(), r.plain.size());
+  r.plain.clear();
+  if (!sealed.ok()) return sealed.status();
+  r.sealed = std::move(sealed).value();
   return Status::Ok();
 }
 
@@ -1005,7 +1014,8 @@ Status Importer::WriteBatch(Batch& b) {
   // Data keys of the subjects this batch created were made and wrapped by SealCreated
   // (no look-up of a key that cannot exist yet); the others come from the vault.
   for (Batch::Subject& bs : b.subjects) {
-    if (bs.p.created) JV_RETURN_IF_ERROR(s.PutDataKey({bs.sid, key_class, std::move(bs.wrapped_key)}));
+    if (!bs.p.created) continue;
+    JV_RETURN_IF_ERROR(s.PutDataKey({bs.sid, key_class, std::move(bs.wrapped_key)}));
   }
   store::RecordRow rec;
   rec.key_class = key_class;
@@ -1013,26 +1023,21 @@ Status Importer::WriteBatch(Batch& b) {
   // The batch's index entries, appended after its records as one run sorted by
   // (kind, mac) and, among equal ones, by row: the final merge then reads one cursor per
   // batch instead of sorting every entry of the import (SqliteStore::MergePendingRuns).
-  struct PendingEntry {
+  // The rows take the MACs over from the batch (not used after this).
+  struct SortKey {
     std::string_view kind;
     uint64_t prefix;  // the MAC's first 8 bytes, big-endian (zero-padded): orders as they do
-    uint32_t seq;     // append order, among equal (kind, mac)
-    const Bytes* mac;
-    const std::string* sid;
+    uint32_t seq;     // position in `in_row_order`
   };
-  std::vector<PendingEntry> entries;
+  std::vector<store::IndexRow> in_row_order;
+  std::vector<SortKey> keys;
   for (size_t i = 0; i < b.rows.size(); ++i) {
     PendingRow& r = b.rows[i];
     const std::string& sid = b.row_sids[i];
     if (r.sealed.empty()) {
       // A subject from an earlier batch or import, or the placeholder: its key is read.
       JV_ASSIGN_OR_RETURN(const SecretBuffer* dek, v_->DataKey(sid, key_class, true));
-      auto sealed = crypto::Seal(v_->suite(), *dek, AsBytes(r.plain),
-                                 vault::RecordAad(sid, key_class, r.names), v_->random());
-      SecureWipe(r.plain.data(), r.plain.size());
-      r.plain.clear();
-      if (!sealed.ok()) return sealed.status();
-      r.sealed = std::move(sealed).value();
+      JV_RETURN_IF_ERROR(SealRow(r, sid, key_class, *dek));
     }
     rec.subject_id = sid;
     rec.row_no = r.row_no;
@@ -1040,28 +1045,31 @@ Status Importer::WriteBatch(Batch& b) {
     rec.ciphertext = std::move(r.sealed);
     rec.created_micros = now;
     JV_RETURN_IF_ERROR(s.InsertRecord(rec).status());
-    for (const auto& [kind, mac] : r.index) {
+    for (auto& [kind, mac] : r.index) {
       uint64_t prefix = 0;
       for (size_t k = 0; k < 8; ++k) prefix = (prefix << 8) | (k < mac.size() ? mac[k] : 0);
-      entries.push_back({kind, prefix, static_cast<uint32_t>(entries.size()), &mac, &sid});
+      keys.push_back({kind, prefix, static_cast<uint32_t>(in_row_order.size())});
+      in_row_order.push_back({std::string(kind), std::move(mac), sid});
     }
   }
   // The prefix decides almost every comparison without touching the MACs themselves.
-  std::sort(entries.begin(), entries.end(), [](const PendingEntry& a, const PendingEntry& b) {
+  std::sort(keys.begin(), keys.end(), [&](const SortKey& a, const SortKey& b) {
     if (a.kind.data() != b.kind.data()) {
       int c = a.kind.compare(b.kind);
       if (c != 0) return c < 0;
     }
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    if (*a.mac != *b.mac) return *a.mac < *b.mac;
+    const Bytes& ma = in_row_order[a.seq].mac;
+    const Bytes& mb = in_row_order[b.seq].mac;
+    if (ma != mb) return ma < mb;
     return a.seq < b.seq;
   });
   // Appended to the pending list (store.h PutIndexPending); the final batch merges them
   // into the index in (kind, mac) order, so the random-keyed index is written once per
   // import instead of once per batch.
   std::vector<store::IndexRow> run;
-  run.reserve(entries.size());
-  for (const PendingEntry& e : entries) run.push_back({std::string(e.kind), *e.mac, *e.sid});
+  run.reserve(keys.size());
+  for (const SortKey& k : keys) run.push_back(std::move(in_row_order[k.seq]));
   JV_RETURN_IF_ERROR(s.PutIndexPendingRows(run));
   if (b.final) JV_RETURN_IF_ERROR(s.MergePendingIndexes().status());
   b.report.minors += b.minors_delta;
