@@ -11,7 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 build_pkgs=(cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
   libssl-dev libsqlite3-dev libpq-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
   libfmt-dev libicu-dev libzip-dev libexpat1-dev libxlsxwriter-dev libcurl4-openssl-dev
-  libgfshare-dev libgtest-dev libgmock-dev libbenchmark-dev)
+  libgfshare-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev)
 # chromium renders the HTML reports in tests/integration/test_report_render.py (browser.py);
 # fonts-noto-cjk gives it the Chinese glyphs (without it the screenshots show boxes).
 test_pkgs=(postgresql sqlite3 age oathtool python3 python3-aiosmtpd python3-openpyxl openssl curl

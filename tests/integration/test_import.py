@@ -274,3 +274,16 @@ class BadFilesTest(ImportTestCase):
         r = self.jv("import", os.path.join(self.tmp, "absent.csv"), "--json")
         self.assertEqual(r.code, 4)
         self.assertEqual(self.vault_digest(), self.before)
+
+
+class AllocatorTest(VaultTestCase):
+    """The figures of docs/performance.md are for a binary that allocates through jemalloc
+    (CMake option JV_USE_JEMALLOC, on by default): an import makes and frees several small
+    strings per cell. jemalloc prints its statistics at exit when MALLOC_CONF asks it to;
+    glibc's malloc ignores the variable."""
+
+    def test_binary_allocates_through_jemalloc(self):
+        env = dict(self.env, MALLOC_CONF="stats_print:true")
+        r = self.jv("--version", env=env)
+        self.assertEqual(r.code, 0)
+        self.assertIn(b"jemalloc statistics", r.stderr + r.stdout)
