@@ -13,8 +13,10 @@
 // other suite's version byte); kInternal only when OpenSSL itself fails.
 // Open fails closed: any change to any byte of the sealed bytes, to the associated data or
 // to the key returns kDataLoss and no plaintext.
-// An Aead object keeps its cipher contexts for reuse (the import hot path); it is not
-// thread-safe — use one per thread. The free functions are thread-safe.
+// An Aead object keeps its cipher contexts for reuse (the import hot path); std makes
+// each direction's context on its first use, so Seal / Open through the free functions
+// key one AES context, not two. An Aead is not thread-safe — use one per thread. The
+// free functions are thread-safe.
 #pragma once
 
 #include <memory>

@@ -190,6 +190,31 @@ TEST_P(AeadSuiteTest, RoundTripReusingContexts) {
   }
 }
 
+// std keys each direction's context on its first use and then drops its copy of the
+// key: one object must open before it ever seals, seal after that, and go on doing both.
+TEST_P(AeadSuiteTest, OpensFirstThenSealsAndOpensOnOneObject) {
+  FakeRandom random(5);
+  auto other = Seal(GetParam(), Key(3), AsBytes("first"), AsBytes("a"), random);
+  ASSERT_TRUE(other.ok());
+  auto aead = Aead::Create(GetParam(), Key(3));
+  ASSERT_TRUE(aead.ok());
+  auto o = (*aead)->Open(*other, AsBytes("a"));
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->str(), "first");
+  for (int i = 0; i < 3; ++i) {
+    const std::string text = "round " + std::to_string(i);
+    auto s = (*aead)->Seal(AsBytes(text), AsBytes("b"), random);
+    ASSERT_TRUE(s.ok());
+    auto back = (*aead)->Open(*s, AsBytes("b"));
+    ASSERT_TRUE(back.ok()) << i;
+    EXPECT_EQ(back->str(), text);
+    auto free_open = Open(GetParam(), Key(3), *s, AsBytes("b"));
+    ASSERT_TRUE(free_open.ok());
+    EXPECT_EQ(free_open->str(), text);
+    EXPECT_EQ(Open(GetParam(), Key(4), *s, AsBytes("b")).status().code(), StatusCode::kDataLoss);
+  }
+}
+
 TEST_P(AeadSuiteTest, FreshNonceEachTime) {
   auto a = Seal(GetParam(), Key(1), AsBytes("same"), AsBytes("aad"),
                 SystemRandom::Get());

@@ -51,6 +51,10 @@ Status AuthFailed() { return DataLossError("aead: authentication failed"); }
 
 struct Aead::Impl {
   Suite suite = Suite::kStd;
+  // std: the key, until both contexts below are keyed. Each context is made on
+  // its first use, so that a Seal (or an Open) through the free functions sets
+  // up one AES key schedule, not two. gm: unused (its keys are derived in Init).
+  SecretBuffer key;
   CipherCtxPtr
       enc;  // std: AES-256-GCM keyed for encryption; gm: SM4-CTR keyed.
   CipherCtxPtr dec;  // std: AES-256-GCM keyed for decryption; gm: unused (CTR
@@ -58,6 +62,8 @@ struct Aead::Impl {
   MacCtxPtr mac;     // gm: HMAC-SM3 keyed with the MAC key; std: unused.
 
   Status Init(Suite s, const SecretBuffer& key);
+  // std: `enc` or `dec`, keyed on first use.
+  Result<EVP_CIPHER_CTX*> StdContext(bool encrypt);
   // Writes version || nonce || ciphertext || tag to `out` (sized by the
   // caller); the nonce must already be at out[1..].
   Status SealInto(ByteView plaintext, ByteView aad, uint8_t* out);
@@ -68,22 +74,15 @@ struct Aead::Impl {
                uint8_t* tag);
 };
 
-Status Aead::Impl::Init(Suite s, const SecretBuffer& key) {
+Status Aead::Impl::Init(Suite s, const SecretBuffer& k) {
   suite = s;
-  enc.reset(EVP_CIPHER_CTX_new());
-  if (enc == nullptr) return internal::OpensslError("aead: context");
   if (s == Suite::kStd) {
-    dec.reset(EVP_CIPHER_CTX_new());
-    if (dec == nullptr) return internal::OpensslError("aead: context");
-    if (EVP_EncryptInit_ex2(enc.get(), internal::Aes256Gcm(), key.data(),
-                            nullptr, nullptr) != 1 ||
-        EVP_DecryptInit_ex2(dec.get(), internal::Aes256Gcm(), key.data(),
-                            nullptr, nullptr) != 1) {
-      return internal::OpensslError("aead: aes-256-gcm key setup");
-    }
+    key = k.Clone();
     return Status::Ok();
   }
-  JV_ASSIGN_OR_RETURN(internal::GmKeys keys, internal::DeriveGmKeys(key));
+  enc.reset(EVP_CIPHER_CTX_new());
+  if (enc == nullptr) return internal::OpensslError("aead: context");
+  JV_ASSIGN_OR_RETURN(internal::GmKeys keys, internal::DeriveGmKeys(k));
   if (EVP_EncryptInit_ex2(enc.get(), internal::Sm4Ctr(), keys.enc_key.data(),
                           nullptr, nullptr) != 1) {
     return internal::OpensslError("aead: sm4-ctr key setup");
@@ -94,6 +93,20 @@ Status Aead::Impl::Init(Suite s, const SecretBuffer& key) {
     return internal::OpensslError("aead: hmac-sm3 key setup");
   }
   return Status::Ok();
+}
+
+Result<EVP_CIPHER_CTX*> Aead::Impl::StdContext(bool encrypt) {
+  CipherCtxPtr& ctx = encrypt ? enc : dec;
+  if (ctx != nullptr) return ctx.get();
+  CipherCtxPtr fresh(EVP_CIPHER_CTX_new());
+  if (fresh == nullptr) return internal::OpensslError("aead: context");
+  if (EVP_CipherInit_ex2(fresh.get(), internal::Aes256Gcm(), key.data(), nullptr,
+                         encrypt ? 1 : 0, nullptr) != 1) {
+    return internal::OpensslError("aead: aes-256-gcm key setup");
+  }
+  ctx = std::move(fresh);
+  if (enc != nullptr && dec != nullptr) key.Clear();  // no longer needed
+  return ctx.get();
 }
 
 Status Aead::Impl::GmMac(ByteView header, ByteView aad, ByteView ciphertext,
@@ -127,7 +140,7 @@ Status Aead::Impl::SealInto(ByteView plaintext, ByteView aad, uint8_t* out) {
   uint8_t* tag = ct + plaintext.size();
   int len = 0;
   if (suite == Suite::kStd) {
-    EVP_CIPHER_CTX* c = enc.get();
+    JV_ASSIGN_OR_RETURN(EVP_CIPHER_CTX * c, StdContext(true));
     // GCM additional data = version byte || aad, so the header is authenticated
     // too.
     if (EVP_EncryptInit_ex2(c, nullptr, nullptr, nonce, nullptr) != 1 ||
@@ -183,7 +196,7 @@ Result<SecretBuffer> Aead::Impl::Open(ByteView sealed, ByteView aad) {
   SecretBuffer plaintext(ct.size());
   int len = 0;
   if (suite == Suite::kStd) {
-    EVP_CIPHER_CTX* c = dec.get();
+    JV_ASSIGN_OR_RETURN(EVP_CIPHER_CTX * c, StdContext(false));
     if (EVP_DecryptInit_ex2(c, nullptr, nullptr, nonce, nullptr) != 1 ||
         EVP_DecryptUpdate(c, nullptr, &len, sealed.data(), 1) != 1 ||
         (!aad.empty() &&
