@@ -26,7 +26,9 @@
 #include "src/common/strings.h"
 #include "src/crypto/aead.h"
 #include "src/crypto/hash.h"
+#include "src/ingest/json_text.h"
 #include "src/ingest/row_reader.h"
+#include "src/ingest/subject_attrs.h"
 #include "src/ingest/subject_resolver.h"
 
 namespace jv::ingest {
@@ -43,9 +45,9 @@ constexpr const char* kStatusComplete = "complete";
 
 bool IsDate(int32_t d) { return d != kUnknown && d != kNoDate; }
 
-std::string CategoryName(int bit) {
+std::string_view CategoryName(int bit) {
   if (bit == kItemsCategory) return "customer_items";
-  return std::string(classify::FieldCategoryName(static_cast<classify::FieldCategory>(bit)));
+  return classify::FieldCategoryName(static_cast<classify::FieldCategory>(bit));
 }
 
 // "12.5" for 1250 fen-like hundredths; "1200" for 120000.
@@ -143,35 +145,6 @@ bool EvalCell(ValueType type, std::string_view raw, const Date& import_date, Cel
     }
   }
   return true;
-}
-
-// Appends `v` as a JSON string (RFC 8259 escaping; `v` is valid UTF-8, which EvalCell
-// checked, and is copied as is, as nlohmann::json::dump() does).
-void AppendJsonString(std::string_view v, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t run = 0;  // start of the characters copied as they are
-  for (size_t i = 0; i < v.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(v[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(v.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 15]);
-    }
-  }
-  out->append(v.data() + run, v.size() - run);
-  out->push_back('"');
 }
 
 // One record being built: (field name, value) pairs serialized straight to the JSON text
@@ -350,9 +323,12 @@ class Importer {
   // wipes the JSON.
   Status SealRow(PendingRow& r, const std::string& sid, const std::string& key_class,
                  const SecretBuffer& dek) const;
-  // A subject's attributes after this import's batch: `a` is what the store holds
-  // (empty for a created subject). Adds the change in minors to *minors_delta.
+  // A subject's attributes after this import's batch: `a` is what the store holds.
+  // Adds the change in minors to *minors_delta.
   json SubjectAttrs(const Batch::Subject& bs, json a, int* minors_delta) const;
+  // The same for a subject this batch creates (what SubjectAttrs makes of an empty
+  // object), written without a json object (subject_attrs.h).
+  std::string CreatedAttrs(const Batch::Subject& bs, int* minors_delta) const;
   // One batch = one store transaction (runs on the writer thread).
   Status WriteBatch(Batch& b);
   Status LoadBirth(uint32_t idx);
@@ -920,13 +896,15 @@ json Importer::SubjectAttrs(const Batch::Subject& bs, json a, int* minors_delta)
   if (a.contains("categories") && a["categories"].is_array()) {
     for (const json& c : a["categories"]) {
       for (int bit = 0; bit <= kItemsCategory; ++bit) {
-        if (c.is_string() && c.get<std::string>() == CategoryName(bit)) cats |= 1u << bit;
+        if (c.is_string() && c.get_ref<const std::string&>() == CategoryName(bit)) {
+          cats |= 1u << bit;
+        }
       }
     }
   }
   json cl = json::array();
   for (int bit = 0; bit <= kItemsCategory; ++bit) {
-    if (cats & (1u << bit)) cl.push_back(CategoryName(bit));
+    if (cats & (1u << bit)) cl.push_back(std::string(CategoryName(bit)));
   }
   a["categories"] = std::move(cl);
   if (customers()) {
@@ -940,13 +918,31 @@ json Importer::SubjectAttrs(const Batch::Subject& bs, json a, int* minors_delta)
   return a;
 }
 
+std::string Importer::CreatedAttrs(const Batch::Subject& bs, int* minors_delta) const {
+  const PendingSubject& p = bs.p;
+  CreatedSubjectAttrs a;
+  for (int bit = 0; bit <= kItemsCategory; ++bit) {
+    if (p.categories & (1u << bit)) a.categories.push_back(CategoryName(bit));
+  }
+  if (p.has_store) a.store = p.store;
+  if (p.region_from != 0) {
+    a.region = CreatedSubjectAttrs::Region{p.province, p.city,
+                                           p.region_from == 2 ? "id" : "address"};
+  }
+  if (customers()) {
+    a.customer = CreatedSubjectAttrs::Customer{bs.has_id, bs.minor, source_id_};
+    *minors_delta += static_cast<int>(bs.minor);
+  }
+  return CreatedSubjectAttrsJson(a);
+}
+
 Status Importer::SealCreated(Batch& b) {
   if (v_ == nullptr) return Status::Ok();
   const std::string key_class(KeyClassForKind(o_.kind));
   std::unordered_map<std::string_view, SecretBuffer> new_keys;
   for (Batch::Subject& bs : b.subjects) {
     if (!bs.p.created) continue;
-    bs.attrs_json = SubjectAttrs(bs, json::object(), &b.minors_delta).dump();
+    bs.attrs_json = CreatedAttrs(bs, &b.minors_delta);
     SecretBuffer dek = v_->keys().NewDataKey(v_->random());
     JV_ASSIGN_OR_RETURN(bs.wrapped_key,
                         v_->keys().WrapDataKey(bs.sid, key_class, dek, v_->random()));
