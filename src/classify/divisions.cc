@@ -1,6 +1,8 @@
 #include "src/classify/divisions.h"
 
 #include <algorithm>
+#include <bitset>
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -85,19 +87,43 @@ bool IsPlaceholderCity(std::string_view name) {
          name == "自治区直辖县级行政区划";
 }
 
+// Hashes std::string and std::string_view alike, so that a prefix of the text is looked
+// up without copying it into a string (C++20 heterogeneous lookup).
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using NameMap = std::unordered_map<std::string, std::string, TextHash, std::equal_to<>>;
+
+// The byte lengths of a map's names (bit n: some name is n bytes long; names of
+// kMaxIndexedLength bytes or more are not recorded and always probed), so that
+// LongestPrefix looks up only prefixes that could be a name.
+constexpr size_t kMaxIndexedLength = 256;
+using LengthSet = std::bitset<kMaxIndexedLength>;
+
+LengthSet NameLengths(const NameMap& map, size_t key_prefix_bytes) {
+  LengthSet set;
+  for (const auto& [key, value] : map) {
+    size_t n = key.size() - key_prefix_bytes;
+    if (n < kMaxIndexedLength) set.set(n);
+  }
+  return set;
+}
+
 struct Tables {
   std::unordered_map<std::string, std::string>
       province_by_code;  // code -> name
   std::unordered_map<std::string, const char*> city_name_by_code;
   std::unordered_map<std::string, const char*> area_name_by_code;
   // Text name (full or short) -> province code.
-  std::unordered_map<std::string, std::string> province_by_name;
+  NameMap province_by_name;
   // Text name (full or short) -> city code; names shared by several cities are
   // removed.
-  std::unordered_map<std::string, std::string> city_by_name;
+  NameMap city_by_name;
   // province code + name -> city code, for cities (full/short) and unique
   // county names.
-  std::unordered_map<std::string, std::string> city_in_province;
+  NameMap city_in_province;
+  LengthSet province_name_lengths, city_name_lengths, in_province_name_lengths;
   size_t max_name_bytes = 0;
 };
 
@@ -160,22 +186,12 @@ const Tables& GetTables() {
       codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
       if (codes.size() == 1) t->city_in_province[key] = codes.front();
     }
+    t->province_name_lengths = NameLengths(t->province_by_name, 0);
+    t->city_name_lengths = NameLengths(t->city_by_name, 0);
+    t->in_province_name_lengths = NameLengths(t->city_in_province, 2);  // 2-digit codes
     return t;
   }();
   return *tables;
-}
-
-// Byte lengths of the code-point prefixes of `s`, longest first, up to
-// `max_bytes`.
-std::vector<size_t> PrefixLengths(std::string_view s, size_t max_bytes) {
-  std::vector<size_t> out;
-  size_t pos = 0;
-  while (pos < s.size() && pos < max_bytes) {
-    internal::NextCodePoint(s, &pos);
-    if (pos <= max_bytes) out.push_back(pos);
-  }
-  std::reverse(out.begin(), out.end());
-  return out;
 }
 
 size_t SkipSpaces(std::string_view s, size_t pos) {
@@ -183,15 +199,29 @@ size_t SkipSpaces(std::string_view s, size_t pos) {
   return pos;
 }
 
-template <typename Map>
-const std::string* LongestPrefix(const Map& map, std::string_view key_prefix,
-                                 std::string_view text, size_t max_bytes,
-                                 size_t* len) {
-  std::string key(key_prefix);
-  for (size_t n : PrefixLengths(text, max_bytes)) {
-    key.resize(key_prefix.size());
-    key.append(text.substr(0, n));
-    auto it = map.find(key);
+// The longest code-point prefix of `text`, up to `max_bytes`, that `map` has under
+// `key_prefix` + the prefix (only lengths in `lengths` are looked up); its length in
+// *len. `lengths` must have been made with NameLengths(map, key_prefix.size()).
+const std::string* LongestPrefix(const NameMap& map, const LengthSet& lengths,
+                                 std::string_view key_prefix, std::string_view text,
+                                 size_t max_bytes, size_t* len) {
+  size_t ends[kMaxIndexedLength];  // code-point boundaries, shortest first
+  size_t count = 0, pos = 0;
+  while (pos < text.size() && pos < max_bytes && count < kMaxIndexedLength) {
+    internal::NextCodePoint(text, &pos);
+    if (pos <= max_bytes) ends[count++] = pos;
+  }
+  std::string key(key_prefix);  // key_prefix + the prefix, when key_prefix is not ""
+  while (count > 0) {
+    const size_t n = ends[--count];
+    if (n < kMaxIndexedLength && !lengths.test(n)) continue;
+    std::string_view probe = text.substr(0, n);
+    if (!key_prefix.empty()) {
+      key.resize(key_prefix.size());
+      key.append(probe);
+      probe = key;
+    }
+    auto it = map.find(probe);
     if (it != map.end()) {
       *len = n;
       return &it->second;
@@ -235,9 +265,10 @@ AddressRegion MatchAddressRegion(std::string_view text) {
   AddressRegion region;
   size_t plen = 0, clen = 0;
   const std::string* province =
-      LongestPrefix(t.province_by_name, "", text, t.max_name_bytes, &plen);
+      LongestPrefix(t.province_by_name, t.province_name_lengths, "", text, t.max_name_bytes,
+                    &plen);
   const std::string* city =
-      LongestPrefix(t.city_by_name, "", text, t.max_name_bytes, &clen);
+      LongestPrefix(t.city_by_name, t.city_name_lengths, "", text, t.max_name_bytes, &clen);
   if (city != nullptr && (province == nullptr || clen > plen)) {
     region.city_code = *city;
     region.province_code = city->substr(0, 2);
@@ -250,7 +281,8 @@ AddressRegion MatchAddressRegion(std::string_view text) {
   size_t rest = SkipSpaces(text, plen);
   size_t len = 0;
   const std::string* in = LongestPrefix(
-      t.city_in_province, *province, text.substr(rest), t.max_name_bytes, &len);
+      t.city_in_province, t.in_province_name_lengths, *province, text.substr(rest),
+      t.max_name_bytes, &len);
   if (in != nullptr) {
     region.city_code = *in;
     region.matched_bytes = rest + len;
