@@ -176,8 +176,13 @@ class RecordBuilder {
       e.invalid = true;
       entries_.push_back(std::move(e));
     }
-    std::stable_sort(entries_.begin(), entries_.end(),
-                     [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    // Stable insertion sort: a row has a few dozen entries at most, mostly in order
+    // already, and std::stable_sort took a temporary buffer from the heap every row.
+    for (size_t i = 1; i < entries_.size(); ++i) {
+      for (size_t j = i; j > 0 && entries_[j].name < entries_[j - 1].name; --j) {
+        std::swap(entries_[j], entries_[j - 1]);
+      }
+    }
     names->clear();
     plain->clear();
     plain->push_back('{');
