@@ -6,7 +6,8 @@ seed), then measures, each in its own child process:
   * baseline: sqlite3 DB ".mode csv" ".import FILE t"   (no validation, no crypto, no indexes)
   * jadevault import FILE --json into a fresh vault       (UTF-8)
   * jadevault import FILE --json into a fresh vault       (GB18030)
-Wall time and peak RSS come from the child's rusage. Prints a JSON summary and, with --write,
+Wall time and peak RSS come from the child's rusage; --repeat N runs N rounds of all three
+and reports each one's median (peak RSS: the maximum), since the host's noise is ±12 %. Prints a JSON summary and, with --write,
 replaces the "Import" section of docs/performance.md. Ratios are what matter: the machine's speed
 cancels out. Usage:
   bench/import_bench.py --jadevault build/jadevault [--rows 1000000] [--write]
@@ -17,6 +18,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,6 +64,8 @@ def main():
     ap.add_argument("--seed", default="42")
     ap.add_argument("--write", action="store_true", help="update docs/performance.md")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds; each figure is the median over them (peak RSS: the maximum)")
     a = ap.parse_args()
     jv = os.path.abspath(a.jadevault)
     tmp = tempfile.mkdtemp(prefix="jv-bench-")
@@ -75,19 +79,32 @@ def main():
                            stdout=subprocess.DEVNULL)
         size_mb = os.path.getsize(utf8) / 1e6
 
-        base = measure(["sqlite3", os.path.join(tmp, "baseline.db"), ".mode csv",
-                        f".import {utf8} t"])
+        # Each round measures the baseline and both imports once, into fresh databases;
+        # with --repeat N the summary takes each one's median over N rounds, so that a
+        # slow spell of the host hits all three alike instead of one of them.
+        walls = {"sqlite3": [], "utf8": [], "gb18030": []}
         results = {}
-        for label, path in (("utf8", utf8), ("gb18030", gbk)):
-            vault = os.path.join(tmp, "vault-" + label)
-            subprocess.run([jv, "--vault", vault, "init", "--company", "基准测试珠宝有限公司",
-                            "--scrypt-log-n", "14", "--json"], check=True, env=env,
-                           stdout=subprocess.DEVNULL)
-            r = measure([jv, "--vault", vault, "import", path, "--json"], env=env)
-            report = json.loads(r["stdout"])
-            results[label] = {"wall": r["wall"], "maxrss_mib": r["maxrss_kib"] / 1024,
-                              "cpu": r["user"] + r["sys"], "rows_imported": report["rows_imported"],
-                              "subjects_created": report["subjects_created"]}
+        for rnd in range(a.repeat):
+            db = os.path.join(tmp, f"baseline-{rnd}.db")
+            walls["sqlite3"].append(measure(["sqlite3", db, ".mode csv", f".import {utf8} t"])["wall"])
+            os.remove(db)
+            for label, path in (("utf8", utf8), ("gb18030", gbk)):
+                vault = os.path.join(tmp, f"vault-{label}-{rnd}")
+                subprocess.run([jv, "--vault", vault, "init", "--company", "基准测试珠宝有限公司",
+                                "--scrypt-log-n", "14", "--json"], check=True, env=env,
+                               stdout=subprocess.DEVNULL)
+                r = measure([jv, "--vault", vault, "import", path, "--json"], env=env)
+                shutil.rmtree(vault, ignore_errors=True)
+                report = json.loads(r["stdout"])
+                walls[label].append(r["wall"])
+                prev = results.get(label, {"maxrss_mib": 0})
+                results[label] = {"maxrss_mib": max(prev["maxrss_mib"], r["maxrss_kib"] / 1024),
+                                  "cpu": r["user"] + r["sys"],
+                                  "rows_imported": report["rows_imported"],
+                                  "subjects_created": report["subjects_created"]}
+        base = {"wall": statistics.median(walls["sqlite3"])}
+        for label in ("utf8", "gb18030"):
+            results[label]["wall"] = statistics.median(walls[label])
         summary = {
             "date": time.strftime("%Y-%m-%d"),
             "rows": a.rows, "file_mb": round(size_mb, 1), "cpu": cpu_model(),
@@ -100,6 +117,8 @@ def main():
             "peak_rss_mib": round(max(r["maxrss_mib"] for r in results.values()), 1),
             "rows_imported": results["utf8"]["rows_imported"],
             "subjects_created": results["utf8"]["subjects_created"],
+            "rounds": a.repeat,
+            "walls_s": {k: [round(w, 2) for w in v] for k, v in walls.items()},
         }
         print(json.dumps(summary, ensure_ascii=False, indent=1))
         if a.write:
@@ -113,7 +132,8 @@ def write_doc(s):
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "performance.md")
     row = (f"| {s['date']} | {s['rows']:,} | {s['file_mb']} MB | {s['sqlite3_import_s']} s | "
            f"{s['jadevault_utf8_s']} s | **{s['ratio_vs_sqlite3']}×** | {s['jadevault_gb18030_s']} s"
-           f" | {s['gb18030_vs_utf8']}× | {s['peak_rss_mib']} MiB | {s['cores']} × {s['cpu']} |")
+           f" | {s['gb18030_vs_utf8']}× | {s['peak_rss_mib']} MiB | {s['cores']} × {s['cpu']}"
+           + (f" (medians of {s['rounds']} rounds)" if s["rounds"] > 1 else "") + " |")
     try:
         text = open(path, encoding="utf-8").read()
     except OSError:
