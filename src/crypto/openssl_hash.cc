@@ -1,6 +1,12 @@
 // SHA-256 / SM3 digests and HMAC through OpenSSL's EVP_MD and EVP_MAC "HMAC".
+// HmacKey's std suite keeps its two SHA-256 states as SHA256_CTX values (OpenSSL's
+// low-level API, deprecated in 3.0 but present): copying one is a struct copy, where
+// EVP_MD_CTX_copy_ex allocates a provider context on every copy. The blind indexes of an
+// import make about three MACs per row.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 
@@ -72,8 +78,16 @@ Bytes Hmac(Suite suite, ByteView key, ByteView data) {
 }
 
 struct HmacKey::Impl {
-  MdCtxPtr inner;  // state after absorbing K ^ ipad
-  MdCtxPtr outer;  // state after absorbing K ^ opad
+  Suite suite = Suite::kStd;
+  // std: the SHA-256 states after absorbing K ^ ipad and K ^ opad.
+  SHA256_CTX inner256{}, outer256{};
+  // gm: the same through EVP (OpenSSL has no low-level SM3).
+  MdCtxPtr inner;
+  MdCtxPtr outer;
+  ~Impl() {
+    OPENSSL_cleanse(&inner256, sizeof(inner256));
+    OPENSSL_cleanse(&outer256, sizeof(outer256));
+  }
 };
 
 HmacKey::HmacKey(Suite suite, ByteView key) : impl_(std::make_unique<Impl>()) {
@@ -89,16 +103,23 @@ HmacKey::HmacKey(Suite suite, ByteView key) : impl_(std::make_unique<Impl>()) {
   } else if (!key.empty()) {
     std::copy(key.begin(), key.end(), k);
   }
+  impl_->suite = suite;
   uint8_t pad[128];
-  auto absorb = [&](MdCtxPtr& ctx, uint8_t byte) {
+  auto absorb = [&](MdCtxPtr& ctx, SHA256_CTX& c256, uint8_t byte) {
     for (int i = 0; i < block; ++i) pad[i] = k[i] ^ byte;
+    if (suite == Suite::kStd) {
+      JV_CHECK(block == SHA256_CBLOCK);
+      JV_CHECK(SHA256_Init(&c256) == 1);
+      JV_CHECK(SHA256_Update(&c256, pad, block) == 1);
+      return;
+    }
     ctx.reset(EVP_MD_CTX_new());
     JV_CHECK(ctx != nullptr);
     JV_CHECK(EVP_DigestInit_ex2(ctx.get(), md, nullptr) == 1);
     JV_CHECK(EVP_DigestUpdate(ctx.get(), pad, block) == 1);
   };
-  absorb(impl_->inner, 0x36);
-  absorb(impl_->outer, 0x5c);
+  absorb(impl_->inner, impl_->inner256, 0x36);
+  absorb(impl_->outer, impl_->outer256, 0x5c);
   OPENSSL_cleanse(pad, sizeof(pad));
   OPENSSL_cleanse(k, sizeof(k));
 }
@@ -106,6 +127,19 @@ HmacKey::HmacKey(Suite suite, ByteView key) : impl_(std::make_unique<Impl>()) {
 HmacKey::~HmacKey() = default;
 
 Bytes HmacKey::Mac(std::initializer_list<ByteView> parts) const {
+  if (impl_->suite == Suite::kStd) {
+    Bytes out(kHashSize);
+    SHA256_CTX c = impl_->inner256;
+    for (ByteView p : parts) {
+      if (!p.empty()) JV_CHECK(SHA256_Update(&c, p.data(), p.size()) == 1);
+    }
+    JV_CHECK(SHA256_Final(out.data(), &c) == 1);
+    c = impl_->outer256;
+    JV_CHECK(SHA256_Update(&c, out.data(), out.size()) == 1);
+    JV_CHECK(SHA256_Final(out.data(), &c) == 1);
+    OPENSSL_cleanse(&c, sizeof(c));
+    return out;
+  }
   MdCtxPtr ctx(EVP_MD_CTX_new());
   JV_CHECK(ctx != nullptr);
   JV_CHECK(EVP_MD_CTX_copy_ex(ctx.get(), impl_->inner.get()) == 1);
