@@ -310,6 +310,9 @@ class Importer {
     std::vector<Subject> subjects;
     std::vector<PendingRow> rows;
     std::vector<std::string> row_sids;  // subject id per row
+    // The rows' index entries as one run sorted by (kind, mac) and, among equal ones, by
+    // row (SortIndexRun, on the main thread).
+    std::vector<store::IndexRow> index_run;
     // Results, read after the join.
     Status status;
     int minors_delta = 0;
@@ -324,6 +327,8 @@ class Importer {
   // records of the rows those subjects hold. Needs no store access (the rows of subjects
   // from earlier batches are sealed by the writer, which reads their keys).
   Status SealCreated(Batch& b);
+  // On the main thread: moves the rows' index entries (their MACs) into b.index_run.
+  void SortIndexRun(Batch& b) const;
   // Seals a row's record JSON under `dek` (as Vault::AddRecord does) into r.sealed and
   // wipes the JSON.
   Status SealRow(PendingRow& r, const std::string& sid, const std::string& key_class,
@@ -861,7 +866,9 @@ Status Importer::FlushBatch(bool final) {
     std::vector<int32_t>().swap(id_birth_);
     std::vector<int32_t>().swap(col_birth_);
   }
-  // Sealed here while the writer thread may still be committing the previous batch.
+  // Sorted and sealed here while the writer thread may still be committing the previous
+  // batch.
+  SortIndexRun(*b);
   JV_RETURN_IF_ERROR(SealCreated(*b));
   // The previous batch must be committed first: this one may update its subjects, and
   // its report includes the previous batch's change in minors.
@@ -975,6 +982,41 @@ Status Importer::SealRow(PendingRow& r, const std::string& sid, const std::strin
   return Status::Ok();
 }
 
+void Importer::SortIndexRun(Batch& b) const {
+  // The rows give their MACs over (not used after this).
+  struct SortKey {
+    std::string_view kind;
+    uint64_t prefix;  // the MAC's first 8 bytes, big-endian (zero-padded): orders as they do
+    uint32_t seq;     // position in `in_row_order`
+  };
+  std::vector<store::IndexRow> in_row_order;
+  std::vector<SortKey> keys;
+  for (size_t i = 0; i < b.rows.size(); ++i) {
+    for (auto& [kind, mac] : b.rows[i].index) {
+      uint64_t prefix = 0;
+      for (size_t k = 0; k < 8; ++k) prefix = (prefix << 8) | (k < mac.size() ? mac[k] : 0);
+      keys.push_back({kind, prefix, static_cast<uint32_t>(in_row_order.size())});
+      in_row_order.push_back({std::string(kind), std::move(mac), b.row_sids[i]});
+    }
+    b.rows[i].index.clear();
+  }
+  // The prefix decides almost every comparison without touching the MACs themselves.
+  std::sort(keys.begin(), keys.end(), [&](const SortKey& x, const SortKey& y) {
+    if (x.kind.data() != y.kind.data()) {
+      int c = x.kind.compare(y.kind);
+      if (c != 0) return c < 0;
+    }
+    if (x.prefix != y.prefix) return x.prefix < y.prefix;
+    const Bytes& mx = in_row_order[x.seq].mac;
+    const Bytes& my = in_row_order[y.seq].mac;
+    if (mx != my) return mx < my;
+    return x.seq < y.seq;
+  });
+  b.index_run.clear();
+  b.index_run.reserve(keys.size());
+  for (const SortKey& k : keys) b.index_run.push_back(std::move(in_row_order[k.seq]));
+}
+
 // Runs on the writer thread. Touches only the batch, the store and the vault's key cache
 // (the main thread leaves those alone until JoinWriter: LoadBirth joins first). Both threads
 // use the keyring (immutable during an import) and the random source (thread-safe).
@@ -1021,17 +1063,6 @@ Status Importer::WriteBatch(Batch& b) {
   store::RecordRow rec;
   rec.key_class = key_class;
   rec.source_id = source_id_;
-  // The batch's index entries, appended after its records as one run sorted by
-  // (kind, mac) and, among equal ones, by row: the final merge then reads one cursor per
-  // batch instead of sorting every entry of the import (SqliteStore::MergePendingRuns).
-  // The rows take the MACs over from the batch (not used after this).
-  struct SortKey {
-    std::string_view kind;
-    uint64_t prefix;  // the MAC's first 8 bytes, big-endian (zero-padded): orders as they do
-    uint32_t seq;     // position in `in_row_order`
-  };
-  std::vector<store::IndexRow> in_row_order;
-  std::vector<SortKey> keys;
   for (size_t i = 0; i < b.rows.size(); ++i) {
     PendingRow& r = b.rows[i];
     const std::string& sid = b.row_sids[i];
@@ -1046,32 +1077,14 @@ Status Importer::WriteBatch(Batch& b) {
     rec.ciphertext = std::move(r.sealed);
     rec.created_micros = now;
     JV_RETURN_IF_ERROR(s.InsertRecord(rec).status());
-    for (auto& [kind, mac] : r.index) {
-      uint64_t prefix = 0;
-      for (size_t k = 0; k < 8; ++k) prefix = (prefix << 8) | (k < mac.size() ? mac[k] : 0);
-      keys.push_back({kind, prefix, static_cast<uint32_t>(in_row_order.size())});
-      in_row_order.push_back({std::string(kind), std::move(mac), sid});
-    }
   }
-  // The prefix decides almost every comparison without touching the MACs themselves.
-  std::sort(keys.begin(), keys.end(), [&](const SortKey& a, const SortKey& b) {
-    if (a.kind.data() != b.kind.data()) {
-      int c = a.kind.compare(b.kind);
-      if (c != 0) return c < 0;
-    }
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    const Bytes& ma = in_row_order[a.seq].mac;
-    const Bytes& mb = in_row_order[b.seq].mac;
-    if (ma != mb) return ma < mb;
-    return a.seq < b.seq;
-  });
   // Appended to the pending list (store.h PutIndexPending); the final batch merges them
   // into the index in (kind, mac) order, so the random-keyed index is written once per
   // import instead of once per batch.
-  std::vector<store::IndexRow> run;
-  run.reserve(keys.size());
-  for (const SortKey& k : keys) run.push_back(std::move(in_row_order[k.seq]));
-  JV_RETURN_IF_ERROR(s.PutIndexPendingRows(run));
+  // Appended after the batch's records as one sorted run: the final merge then reads one
+  // cursor per batch instead of sorting every entry of the import
+  // (SqliteStore::MergePendingRuns).
+  JV_RETURN_IF_ERROR(s.PutIndexPendingRows(b.index_run));
   if (b.final) JV_RETURN_IF_ERROR(s.MergePendingIndexes().status());
   b.report.minors += b.minors_delta;
   const ImportReport& rep = b.report;
