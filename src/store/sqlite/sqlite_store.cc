@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "src/common/check.h"
+#include "src/store/sqlite/sqlite_checkpointer.h"
 #include "src/store/sqlite/sqlite_schema.h"
 
 namespace jv::store {
@@ -141,6 +142,11 @@ class SqliteStore::Migrator : public MigrationTarget {
 SqliteStore::SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
 SqliteStore::~SqliteStore() {
+  if (checkpointer_ != nullptr) {
+    sqlite3_wal_hook(db_, nullptr, nullptr);
+    checkpointer_->Stop().IgnoreError();
+    checkpointer_.reset();
+  }
   for (auto& [sql, stmt] : stmts_) sqlite3_finalize(stmt);
   stmts_.clear();
   // Closing with a transaction open rolls it back.
@@ -191,6 +197,7 @@ Status SqliteStore::ExecSimple(const char* sql, std::string_view what) {
 }
 
 Status SqliteStore::Configure(const SqliteOptions& options) {
+  bulk_checkpoint_frames_ = options.bulk_checkpoint_frames;
   {
     JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare("PRAGMA journal_mode = WAL"));
     Query q(*this, st);
@@ -1029,19 +1036,58 @@ Status SqliteStore::RestoreRecord(const RecordRow& r) {
   return q.Run("restore record");
 }
 
+namespace {
+
+// The writer connection's WAL hook during a bulk load (sqlite3_wal_hook): runs after each
+// commit, on the committing thread.
+int BulkWalHook(void* checkpointer, sqlite3*, const char*, int frames) {
+  static_cast<WalCheckpointer*>(checkpointer)->Committed(frames);
+  return SQLITE_OK;
+}
+
+}  // namespace
+
 Status SqliteStore::SetBulkLoad(bool on) {
   if (in_tx_) return FailedPreconditionError("store: SetBulkLoad inside a transaction");
-  // 16384 pages of 4 KiB = 64 MiB of WAL between checkpoints: a page changed by several
-  // batches is copied into the database once per checkpoint, not once per batch.
+  // Checkpoints: in bulk-load mode not on this connection (wal_autocheckpoint = 0) but on
+  // the checkpointer's, once bulk_checkpoint_frames_ frames (64 MiB by default) are in the
+  // WAL: a page changed by several batches is copied into the database once per
+  // checkpoint, not once per batch, and not by the writing thread. Leaving the mode puts
+  // SQLite's automatic checkpoint back (1000 frames, its default).
   // temp_store FILE: the merge of pending index entries sorts them (MACs and subject ids,
   // no personal data); in memory that sort would add its size to the process.
-  const char* pragmas = on ? "PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 16384; "
-                             "PRAGMA temp_store = FILE;"
-                           : "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 1000; "
-                             "PRAGMA temp_store = MEMORY;";
-  int rc = sqlite3_exec(db_, pragmas, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return Error(rc, on ? "enter bulk load" : "leave bulk load");
+  if (!on) {
+    int rc = sqlite3_exec(db_, "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 1000; "
+                               "PRAGMA temp_store = MEMORY;",
+                          nullptr, nullptr, nullptr);  // also replaces BulkWalHook
+    Status stopped = Status::Ok();
+    if (checkpointer_ != nullptr) {
+      stopped = checkpointer_->Stop();
+      bulk_checkpoints_ = checkpointer_->checkpoints();
+      checkpointer_.reset();
+    }
+    if (rc != SQLITE_OK) return Error(rc, "leave bulk load");
+    return stopped;
+  }
+  if (checkpointer_ != nullptr) return Status::Ok();  // already on
+  int rc = sqlite3_exec(db_, "PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0; "
+                             "PRAGMA temp_store = FILE;",
+                        nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "enter bulk load");
+  auto started = WalCheckpointer::Start(path_, bulk_checkpoint_frames_);
+  if (!started.ok()) {
+    sqlite3_exec(db_, "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 1000; "
+                      "PRAGMA temp_store = MEMORY;", nullptr, nullptr, nullptr);
+    return started.status();
+  }
+  checkpointer_ = std::move(started).value();
+  bulk_checkpoints_ = 0;
+  sqlite3_wal_hook(db_, &BulkWalHook, checkpointer_.get());
   return Status::Ok();
+}
+
+int64_t SqliteStore::bulk_checkpoints_for_test() const {
+  return checkpointer_ != nullptr ? checkpointer_->checkpoints() : bulk_checkpoints_;
 }
 
 Status SqliteStore::Compact() {

@@ -12,6 +12,10 @@
 // one object per thread; several objects and processes may share the file. Readers never
 // block the writer; a second writer waits up to `busy_timeout_ms`, then gets kUnavailable.
 //
+// SetBulkLoad(true) turns the automatic checkpoint off and checkpoints on a thread and
+// connection of its own (PASSIVE: committed frames only, never blocking the writer);
+// SetBulkLoad(false) stops that thread and turns the automatic checkpoint back on.
+//
 // Compact() is PRAGMA wal_checkpoint(TRUNCATE): with secure_delete on, deleted content has
 // already been overwritten with zeros in the pages, and the checkpoint copies those pages
 // into vault.db and empties the -wal file, so the old bytes survive in neither file. (It
@@ -34,11 +38,16 @@ struct sqlite3_stmt;
 
 namespace jv::store {
 
+class WalCheckpointer;
+
 struct SqliteOptions {
   // How long a writer waits for another connection's write lock before kUnavailable.
   int busy_timeout_ms = 10000;
   // Page cache per connection, in KiB.
   int cache_kib = 64 * 1024;
+  // In bulk-load mode, a background checkpoint starts once a commit leaves this many WAL
+  // frames (4 KiB pages); tests lower it. sqlite_checkpointer.h.
+  int bulk_checkpoint_frames = 16384;
   // Schema steps to apply instead of SqliteMigrations(); for migration tests only.
   std::span<const Migration> migrations_for_test;
 };
@@ -126,8 +135,12 @@ class SqliteStore : public Store {
   Status PutIndexPending(const IndexRow& row) override;
   Status PutIndexPendingRows(const std::vector<IndexRow>& rows) override;
   Result<int64_t> MergePendingIndexes() override;
+  // Bulk-load mode also moves checkpoints to a thread and connection of their own
+  // (sqlite_checkpointer.h); leaving it returns that thread's first error, if any.
   Status SetBulkLoad(bool on) override;
   Status Compact() override;
+  // Background checkpoints completed in the current bulk load, or in the last one; tests.
+  int64_t bulk_checkpoints_for_test() const;
 
  private:
   class Query;
@@ -153,6 +166,9 @@ class SqliteStore : public Store {
 
   sqlite3* db_;
   std::string path_;
+  int bulk_checkpoint_frames_ = 16384;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // during a bulk load
+  int64_t bulk_checkpoints_ = 0;                   // of the last bulk load
   std::unordered_map<const char*, sqlite3_stmt*> stmts_;
   bool in_tx_ = false;
   int schema_version_ = 0;

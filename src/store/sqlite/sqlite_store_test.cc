@@ -420,6 +420,42 @@ TEST(SqliteStoreTest, MergeIntoAnEmptyIndexKeepsTheSubjectIndex) {
   EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
 }
 
+// In bulk-load mode the writer's connection does not checkpoint (wal_autocheckpoint = 0);
+// a connection of the store's checkpointer copies committed frames into the database file
+// once a commit leaves `bulk_checkpoint_frames` frames in the WAL. Only the database file
+// is copied below, without its WAL: it holds the committed rows only if that checkpoint
+// ran. With a threshold the commit does not reach, the copy holds none of them.
+TEST(SqliteStoreTest, BulkLoadCheckpointsFromAnotherConnection) {
+  for (int threshold : {8, 1 << 30}) {
+    TempDir dir;
+    const std::string path = dir.File("vault.db");
+    SqliteOptions o;
+    o.bulk_checkpoint_frames = threshold;
+    auto s = SqliteStore::Open(path, OpenMode::kCreate, o);
+    ASSERT_OK(s);
+    ASSERT_OK((*s)->Compact());  // the schema into the database file
+    ASSERT_OK((*s)->SetBulkLoad(true));
+    ASSERT_OK((*s)->Begin());
+    for (int i = 0; i < 300; ++i) {
+      SubjectRow r = Subject("s_" + std::to_string(1000 + i));
+      r.attrs_json = std::string(200, 'x');
+      ASSERT_OK((*s)->InsertSubject(r));
+    }
+    ASSERT_OK((*s)->Commit());
+    ASSERT_OK((*s)->SetBulkLoad(false));  // runs the checkpoint the commit asked for
+    const bool checkpointed = threshold == 8;
+    EXPECT_EQ((*s)->bulk_checkpoints_for_test(), checkpointed ? 1 : 0) << threshold;
+    const std::string copy = dir.File("copy.db");
+    std::filesystem::copy_file(path, copy);
+    EXPECT_EQ(RawQuery(copy, "SELECT count(*) FROM subjects"), checkpointed ? "300" : "0")
+        << threshold;
+    // The store goes on normally after the bulk load.
+    ASSERT_OK((*s)->InsertSubject(Subject("s_after")));
+    auto got = (*s)->GetSubject("s_after");
+    ASSERT_OK(got);
+  }
+}
+
 // The merge of pending entries appended in sorted runs (one per import batch, read one
 // cursor per run) and of entries appended in no order (sorted by SQLite) give the same
 // index: every entry once, ids in (kind, mac, append order) order. The expected order is
