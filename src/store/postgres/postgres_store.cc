@@ -1191,8 +1191,8 @@ Status PostgresStore::Compact() {
   // gone 0.1 s later in the cases seen). So: wait, bounded, until no other
   // backend here holds a snapshot (plain autovacuum VACUUMs do not hold the horizon back);
   // rewrite; read VERBOSE's report of the dead rows each table had to keep; and rewrite
-  // again only those tables, after a growing pause (0.1 s doubling to 2 s, eight passes,
-  // ≈ 8 s in all). After that, compact anyway: what an old snapshot kept is removed by the
+  // again only those tables, after a growing pause (0.1 s doubling to 2 s, twelve passes,
+  // ≈ 17 s in all). After that, compact anyway: what an old snapshot kept is removed by the
   // next Compact (docs/scale.md).
   static constexpr const char* kTables[] = {"data_keys", "key_slots",           "meta",
                                             "records",   "blind_index",         "objects",
@@ -1222,7 +1222,7 @@ Status PostgresStore::Compact() {
   } kept;
   std::vector<std::string> tables(std::begin(kTables), std::end(kTables));
   auto pause = std::chrono::milliseconds(100);
-  for (int pass = 0; pass < 8 && !tables.empty(); ++pass) {
+  for (int pass = 0; pass < 12 && !tables.empty(); ++pass) {
     if (pass > 0) {
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::milliseconds(2000));
