@@ -2,21 +2,20 @@
 
 #include <sqlite3.h>
 
+#include "src/store/sqlite/sqlite_connection.h"
+
 namespace jv::store {
 
 Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path,
                                                                 int threshold_frames) {
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close(db);
-    return UnavailableError("vault database: cannot open a checkpoint connection: " + msg);
+  Result<sqlite3*> opened = OpenSqliteConnection(path);
+  if (!opened.ok()) {
+    return UnavailableError("checkpoint connection: " + std::string(opened.status().message()));
   }
+  sqlite3* db = *opened;
   // A connection learns that the database is in WAL mode when it first reads it; until
   // then sqlite3_wal_checkpoint_v2 does nothing and says so (log size -1).
-  rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  int rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = sqlite3_errmsg(db);
     sqlite3_close(db);

@@ -13,6 +13,7 @@
 
 #include "src/common/check.h"
 #include "src/store/sqlite/sqlite_checkpointer.h"
+#include "src/store/sqlite/sqlite_connection.h"
 #include "src/store/sqlite/sqlite_schema.h"
 
 namespace jv::store {
@@ -246,14 +247,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     }
   }
 
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close(db);
-    return InvalidArgumentError("cannot open vault database " + path + ": " + msg);
-  }
+  JV_ASSIGN_OR_RETURN(sqlite3 * db, OpenSqliteConnection(path));
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
@@ -293,7 +287,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   if (app_id == 0) {
     // Not cached: PRAGMA with a literal value, run once per database.
     const std::string sql = "PRAGMA application_id = " + std::to_string(kSqliteApplicationId);
-    rc = sqlite3_exec(store->db_, sql.c_str(), nullptr, nullptr, nullptr);
+    int rc = sqlite3_exec(store->db_, sql.c_str(), nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return store->Error(rc, "set application_id");
   }
   return store;
