@@ -99,7 +99,6 @@ def main():
                 walls[label].append(r["wall"])
                 prev = results.get(label, {"maxrss_mib": 0})
                 results[label] = {"maxrss_mib": max(prev["maxrss_mib"], r["maxrss_kib"] / 1024),
-                                  "cpu": r["user"] + r["sys"],
                                   "rows_imported": report["rows_imported"],
                                   "subjects_created": report["subjects_created"]}
         base = {"wall": statistics.median(walls["sqlite3"])}

@@ -1078,12 +1078,10 @@ Status Importer::WriteBatch(Batch& b) {
     rec.created_micros = now;
     JV_RETURN_IF_ERROR(s.InsertRecord(rec).status());
   }
-  // Appended to the pending list (store.h PutIndexPending); the final batch merges them
-  // into the index in (kind, mac) order, so the random-keyed index is written once per
-  // import instead of once per batch.
-  // Appended after the batch's records as one sorted run: the final merge then reads one
-  // cursor per batch instead of sorting every entry of the import
-  // (SqliteStore::MergePendingRuns).
+  // Appended to the pending list (store.h PutIndexPending) after the batch's records, as
+  // one sorted run; the final batch merges every run into the index in (kind, mac) order
+  // (SqliteStore::MergePendingRuns), so the random-keyed index is written once per import
+  // instead of once per batch.
   JV_RETURN_IF_ERROR(s.PutIndexPendingRows(b.index_run));
   if (b.final) JV_RETURN_IF_ERROR(s.MergePendingIndexes().status());
   b.report.minors += b.minors_delta;

@@ -143,11 +143,7 @@ class SqliteStore::Migrator : public MigrationTarget {
 SqliteStore::SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
 SqliteStore::~SqliteStore() {
-  if (checkpointer_ != nullptr) {
-    sqlite3_wal_hook(db_, nullptr, nullptr);
-    checkpointer_->Stop().IgnoreError();
-    checkpointer_.reset();
-  }
+  StopCheckpointer().IgnoreError();
   for (auto& [sql, stmt] : stmts_) sqlite3_finalize(stmt);
   stmts_.clear();
   // Closing with a transaction open rolls it back.
@@ -1039,7 +1035,23 @@ int BulkWalHook(void* checkpointer, sqlite3*, const char*, int frames) {
   return SQLITE_OK;
 }
 
+// The connection's settings in and out of bulk-load mode (SetBulkLoad). Setting
+// wal_autocheckpoint also replaces the connection's WAL hook with SQLite's own.
+constexpr char kBulkOnPragmas[] =
+    "PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = FILE;";
+constexpr char kBulkOffPragmas[] =
+    "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 1000; PRAGMA temp_store = MEMORY;";
+
 }  // namespace
+
+Status SqliteStore::StopCheckpointer() {
+  if (checkpointer_ == nullptr) return Status::Ok();
+  sqlite3_wal_hook(db_, nullptr, nullptr);
+  Status stopped = checkpointer_->Stop();
+  bulk_checkpoints_ = checkpointer_->checkpoints();
+  checkpointer_.reset();
+  return stopped;
+}
 
 Status SqliteStore::SetBulkLoad(bool on) {
   if (in_tx_) return FailedPreconditionError("store: SetBulkLoad inside a transaction");
@@ -1051,27 +1063,17 @@ Status SqliteStore::SetBulkLoad(bool on) {
   // temp_store FILE: the merge of pending index entries sorts them (MACs and subject ids,
   // no personal data); in memory that sort would add its size to the process.
   if (!on) {
-    int rc = sqlite3_exec(db_, "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 1000; "
-                               "PRAGMA temp_store = MEMORY;",
-                          nullptr, nullptr, nullptr);  // also replaces BulkWalHook
-    Status stopped = Status::Ok();
-    if (checkpointer_ != nullptr) {
-      stopped = checkpointer_->Stop();
-      bulk_checkpoints_ = checkpointer_->checkpoints();
-      checkpointer_.reset();
-    }
+    Status stopped = StopCheckpointer();
+    int rc = sqlite3_exec(db_, kBulkOffPragmas, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return Error(rc, "leave bulk load");
     return stopped;
   }
   if (checkpointer_ != nullptr) return Status::Ok();  // already on
-  int rc = sqlite3_exec(db_, "PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0; "
-                             "PRAGMA temp_store = FILE;",
-                        nullptr, nullptr, nullptr);
+  int rc = sqlite3_exec(db_, kBulkOnPragmas, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return Error(rc, "enter bulk load");
   auto started = WalCheckpointer::Start(path_, bulk_checkpoint_frames_);
   if (!started.ok()) {
-    sqlite3_exec(db_, "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 1000; "
-                      "PRAGMA temp_store = MEMORY;", nullptr, nullptr, nullptr);
+    sqlite3_exec(db_, kBulkOffPragmas, nullptr, nullptr, nullptr);
     return started.status();
   }
   checkpointer_ = std::move(started).value();

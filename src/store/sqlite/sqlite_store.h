@@ -150,6 +150,8 @@ class SqliteStore : public Store {
 
   Status Configure(const SqliteOptions& options);
   Status VisitSnapshotInTxn(SnapshotVisitor& visitor);
+  // Unhooks and stops the bulk-load checkpointer, if one runs; its first error, if any.
+  Status StopCheckpointer();
   // The pending blind-index entries inserted into blind_index in (kind, mac, id) order by
   // merging the sorted runs they were appended in (a run: consecutive ids whose (kind, mac)
   // never decreases; sqlite_pending_merge.cc). Returns the number of entries added, or
