@@ -116,9 +116,17 @@ CREATE TABLE blind_index_pending (
 );
 )sql";
 
+// SQLite's step 3 rebuilds its blind_index in the pending table's shape with its
+// uniqueness as the named index blind_index_key; here the table stays as it is and the
+// unique constraint takes the same name, so both backends are at one version again.
+constexpr char kV3[] = R"sql(
+ALTER TABLE blind_index RENAME CONSTRAINT blind_index_kind_mac_subject_id_key TO blind_index_key;
+)sql";
+
 constexpr Migration kSteps[] = {
     {1, "initial schema", kV1},
     {2, "pending blind-index entries", kV2},
+    {3, "blind index shaped like the pending table", kV3},
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Bulk blind-index writes of SqliteStore: pending entries appended many rows per
 // statement (IndexRowWriter, PutIndexPendingRows), and merged into blind_index from the
 // sorted runs they were appended in instead of sorted again by SQLite (MergePendingRuns).
-// docs/design/import_storage.md, "Third round".
+// docs/design/import_storage.md, "Third round". Into an empty index the pending table
+// becomes the index instead (AdoptPendingAsIndex; "Fifth round").
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "src/store/sqlite/sqlite_schema.h"
 #include "src/store/sqlite/sqlite_store.h"
 
 namespace jv::store {
@@ -220,6 +222,38 @@ Result<std::optional<int64_t>> SqliteStore::MergePendingRuns(size_t max_runs) {
   JV_RETURN_IF_ERROR(out.Flush());
   const int64_t added = out.changes();
   return std::optional<int64_t>(added);
+}
+
+Result<int64_t> SqliteStore::AdoptPendingAsIndex() {
+  auto exec = [&](const char* sql, std::string_view what) -> Status {
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+    return rc == SQLITE_OK ? Status::Ok() : Error(rc, what);
+  };
+  JV_RETURN_IF_ERROR(exec("DROP TABLE blind_index", "drop the empty index"));
+  JV_RETURN_IF_ERROR(
+      exec("ALTER TABLE blind_index_pending RENAME TO blind_index", "adopt pending entries"));
+  JV_RETURN_IF_ERROR(exec(kPendingTableSql, "create the pending index table"));
+  // A UNIQUE index cannot be built over repeated entries. The importer does not append
+  // any (ingest/importer.cc), but store.h allows them: delete all but the earliest and
+  // build again. A failed CREATE INDEX leaves the transaction open and the table as it was.
+  int rc = sqlite3_exec(db_, kIndexKeySql, nullptr, nullptr, nullptr);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    JV_RETURN_IF_ERROR(exec("DELETE FROM blind_index WHERE id IN (SELECT id FROM ("
+                            "SELECT id, row_number() OVER (PARTITION BY kind, mac, subject_id "
+                            "ORDER BY id) AS n FROM blind_index) WHERE n > 1)",
+                            "delete repeated pending index entries"));
+    rc = sqlite3_exec(db_, kIndexKeySql, nullptr, nullptr, nullptr);
+  }
+  if (rc != SQLITE_OK) return Error(rc, "index the adopted entries");
+  JV_RETURN_IF_ERROR(exec(kIndexBySubjectSql, "index the adopted entries by subject"));
+  sqlite3_stmt* st = nullptr;
+  rc = sqlite3_prepare_v2(db_, "SELECT count(*) FROM blind_index", -1, &st, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "count the index");
+  rc = sqlite3_step(st);
+  const int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW) return Error(rc, "count the index");
+  return n;
 }
 
 }  // namespace jv::store

@@ -118,13 +118,46 @@ CREATE TABLE blind_index_pending (
 ) STRICT;
 )sql";
 
+// blind_index takes the pending table's shape, its uniqueness a named index: the final
+// batch of an import into an empty index then makes the pending table the index
+// (SqliteStore::MergePendingIndexes) and builds the two indexes by sorting, and the vault
+// looks the same whichever way its index was made. Ids, and so insertion order, are kept.
+// The three statements after the copy are kPendingTableSql's shape, kIndexKeySql and
+// kIndexBySubjectSql (sqlite_schema.h); the rest of this step is history.
+constexpr char kV3[] = R"sql(
+CREATE TABLE blind_index_v3 (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT NOT NULL,
+  mac        BLOB NOT NULL,
+  subject_id TEXT NOT NULL REFERENCES subjects (id)
+) STRICT;
+INSERT INTO blind_index_v3 (id, kind, mac, subject_id)
+  SELECT id, kind, mac, subject_id FROM blind_index ORDER BY id;
+DROP TABLE blind_index;
+ALTER TABLE blind_index_v3 RENAME TO blind_index;
+CREATE UNIQUE INDEX blind_index_key ON blind_index (kind, mac, subject_id);
+CREATE INDEX blind_index_by_subject ON blind_index (subject_id);
+)sql";
+
 constexpr Migration kSteps[] = {
     {1, "initial schema", kV1},
     {2, "pending blind-index entries", kV2},
+    {3, "blind index shaped like the pending table", kV3},
 };
 
 }  // namespace
 
 std::span<const Migration> SqliteMigrations() { return kSteps; }
+
+const char kPendingTableSql[] = R"sql(CREATE TABLE blind_index_pending (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT NOT NULL,
+  mac        BLOB NOT NULL,
+  subject_id TEXT NOT NULL REFERENCES subjects (id)
+) STRICT)sql";
+const char kIndexKeySql[] =
+    "CREATE UNIQUE INDEX blind_index_key ON blind_index (kind, mac, subject_id)";
+const char kIndexBySubjectSql[] =
+    "CREATE INDEX blind_index_by_subject ON blind_index (subject_id)";
 
 }  // namespace jv::store

@@ -16,6 +16,14 @@ namespace jv::store {
 // Steps 1..N for SQLite.
 std::span<const Migration> SqliteMigrations();
 
+// The DDL of the blind-index tables as of step 3, for the merge that makes the pending
+// table the index (SqliteStore::MergePendingIndexes): it drops the empty blind_index,
+// renames blind_index_pending to blind_index, creates a new pending table and builds the
+// two indexes. Same shapes as step 3 and step 2 create.
+extern const char kPendingTableSql[];
+extern const char kIndexKeySql[];
+extern const char kIndexBySubjectSql[];
+
 // PRAGMA application_id of a vault database: "JVDB" in ASCII.
 inline constexpr int32_t kSqliteApplicationId = 0x4A564442;
 

@@ -157,6 +157,11 @@ class SqliteStore : public Store {
   // never decreases; sqlite_pending_merge.cc). Returns the number of entries added, or
   // std::nullopt, having written nothing, when there are more than `max_runs` runs.
   Result<std::optional<int64_t>> MergePendingRuns(size_t max_runs);
+  // Precondition: in a transaction, blind_index empty. Makes blind_index_pending the index
+  // (ids, and so insertion order, kept; a repeated entry deleted but its earliest), a new
+  // empty table the pending one, and builds the index's two indexes by sorting
+  // (sqlite_schema.h). Returns the number of entries the index now holds.
+  Result<int64_t> AdoptPendingAsIndex();
   // Inserts index rows into blind_index_pending, or into blind_index ignoring repeated
   // entries, 64 rows per statement, the rest through PutIndexPending / PutIndex; buffered
   // (Add, Flush) or not (Insert). sqlite_pending_merge.cc.

@@ -456,6 +456,87 @@ TEST(SqliteStoreTest, BulkLoadCheckpointsFromAnotherConnection) {
   }
 }
 
+// Into an empty index the pending table becomes the index: ids, and so the order
+// FindIndex and ForEachIndex give, are the append order; of repeated entries the earliest
+// stays. The result is computed here independently; with and without repeats (the
+// importer appends none; store.h allows them). Afterwards the index has its two indexes,
+// ignores a repeated PutIndex and takes a second import through the run merge.
+TEST(SqliteStoreTest, MergeIntoAnEmptyIndexAdoptsThePendingTable) {
+  FakeRandom random(11);
+  const std::vector<std::string> kinds = {"mobile", "email", "name"};
+  const std::vector<std::string> subjects = {"s_1", "s_2", "s_3"};
+  for (bool repeats : {false, true}) {
+    SCOPED_TRACE(repeats);
+    std::vector<IndexRow> rows;  // in append order
+    std::vector<std::string> seen;
+    std::string want_ids, want;
+    while (rows.size() < 600) {
+      IndexRow r;
+      r.kind = kinds[random.Uniform(kinds.size())];
+      r.mac = random.RandomBytes(repeats ? 1 : 8);
+      r.subject_id = subjects[random.Uniform(subjects.size())];
+      const std::string key = r.kind + "|" + HexEncode(r.mac) + "|" + r.subject_id;
+      const bool first = std::find(seen.begin(), seen.end(), key) == seen.end();
+      if (!repeats && !first) continue;
+      rows.push_back(r);
+      if (!first) continue;
+      seen.push_back(key);
+      if (!want.empty()) {
+        want.push_back('|');
+        want_ids.push_back('|');
+      }
+      want += key;
+      want_ids += std::to_string(rows.size());
+    }
+    if (repeats) {
+      EXPECT_LT(seen.size(), rows.size());
+    }
+    TempDir dir;
+    const std::string path = dir.File("vault.db");
+    auto s = SqliteStore::Open(path, OpenMode::kCreate);
+    ASSERT_OK(s);
+    for (const std::string& id : subjects) ASSERT_OK((*s)->InsertSubject(Subject(id)));
+    for (size_t b = 0; b < rows.size(); b += 200) {
+      ASSERT_OK((*s)->Begin());
+      for (size_t i = b; i < b + 200; ++i) ASSERT_OK((*s)->PutIndexPending(rows[i]));
+      ASSERT_OK((*s)->Commit());
+    }
+    ASSERT_OK((*s)->Begin());
+    auto added = (*s)->MergePendingIndexes();
+    ASSERT_OK(added);
+    EXPECT_EQ(*added, static_cast<int64_t>(seen.size()));
+    ASSERT_OK((*s)->Commit());
+    EXPECT_EQ(RawQuery(path, "SELECT kind, lower(hex(mac)), subject_id FROM blind_index "
+                             "ORDER BY id"),
+              want);
+    EXPECT_EQ(RawQuery(path, "SELECT id FROM blind_index ORDER BY id"), want_ids);
+    EXPECT_EQ(RawQuery(path, "SELECT sql FROM sqlite_master WHERE name = 'blind_index_key'"),
+              kIndexKeySql);
+    EXPECT_EQ(RawQuery(path, "SELECT sql FROM sqlite_master WHERE name = "
+                             "'blind_index_by_subject'"),
+              kIndexBySubjectSql);
+    EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM blind_index_pending"), "0");
+    EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
+    // The index works as one made by the schema.
+    ASSERT_OK((*s)->PutIndex(rows[0]));  // repeated: ignored
+    EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM blind_index"), std::to_string(seen.size()));
+    IndexRow later{"mobile", Bytes{0xAB, 0xCD}, "s_2"};
+    ASSERT_OK((*s)->Begin());
+    ASSERT_OK((*s)->PutIndexPending(later));
+    ASSERT_OK((*s)->PutIndexPending(rows[1]));  // repeated: ignored by the run merge
+    auto more = (*s)->MergePendingIndexes();
+    ASSERT_OK(more);
+    EXPECT_EQ(*more, 1);
+    ASSERT_OK((*s)->Commit());
+    auto found = (*s)->FindIndex("mobile", later.mac);
+    ASSERT_OK(found);
+    EXPECT_THAT(*found, ElementsAre("s_2"));
+    auto deleted = (*s)->DeleteIndexes("s_2");
+    ASSERT_OK(deleted);
+    EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM blind_index WHERE subject_id = 's_2'"), "0");
+  }
+}
+
 // The merge of pending entries appended in sorted runs (one per import batch, read one
 // cursor per run) and of entries appended in no order (sorted by SQLite) give the same
 // index: every entry once, ids in (kind, mac, append order) order. The expected order is
@@ -493,6 +574,9 @@ TEST(SqliteStoreTest, MergeOfSortedRunsEqualsTheSortedMerge) {
     auto s = SqliteStore::Open(path, OpenMode::kCreate);
     ASSERT_OK(s);
     for (const std::string& id : subjects) ASSERT_OK((*s)->InsertSubject(Subject(id)));
+    // An entry already indexed, so that the merge runs (into an empty index the pending
+    // table is adopted instead: the next test).
+    ASSERT_OK((*s)->PutIndex({"zz", Bytes{0x01}, "s_1"}));
     // Runs: four batches of 300, each appended sorted (stable). Otherwise, append order
     // (random keys: hundreds of runs, more than the run merge takes).
     for (size_t b = 0; b < rows.size(); b += 300) {
@@ -516,14 +600,14 @@ TEST(SqliteStoreTest, MergeOfSortedRunsEqualsTheSortedMerge) {
     ASSERT_OK((*s)->Begin());
     auto added = (*s)->MergePendingIndexes();
     ASSERT_OK(added);
-    EXPECT_EQ(*added, static_cast<int64_t>(unique.size()));
+    EXPECT_EQ(*added, static_cast<int64_t>(unique.size()));  // not counting "zz"
     ASSERT_OK((*s)->Commit());
     s->reset();
     EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM blind_index_pending"), "0");
     EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
     *out = RawQuery(path, "SELECT kind, lower(hex(mac)), subject_id FROM blind_index ORDER BY id");
   };
-  std::string want;
+  std::string want = "zz|01|s_1";
   for (const IndexRow& r : unique) {
     if (!want.empty()) want.push_back('|');
     want += r.kind + "|" + HexEncode(r.mac) + "|" + r.subject_id;
@@ -533,6 +617,45 @@ TEST(SqliteStoreTest, MergeOfSortedRunsEqualsTheSortedMerge) {
   merge(false, &unordered);
   EXPECT_EQ(in_runs, want);
   EXPECT_EQ(unordered, want);
+}
+
+// A version-2 vault's blind index is rebuilt in step 3's shape: the same entries with the
+// same ids (insertion order), uniqueness as the named index, the by-subject index.
+TEST(SqliteStoreTest, VersionTwoVaultKeepsItsIndexEntriesAndIds) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  const Migration v2_only[] = {SqliteMigrations()[0], SqliteMigrations()[1]};
+  {
+    SqliteOptions o;
+    o.migrations_for_test = v2_only;
+    auto old = SqliteStore::Open(path, OpenMode::kCreate, o);
+    ASSERT_OK(old);
+    ASSERT_OK((*old)->InsertSubject(Subject("s_1")));
+    ASSERT_OK((*old)->InsertSubject(Subject("s_2")));
+    ASSERT_OK((*old)->PutIndex({"mobile", Bytes{9}, "s_2"}));
+    ASSERT_OK((*old)->PutIndex({"mobile", Bytes{8}, "s_1"}));
+    ASSERT_OK((*old)->PutIndex({"email", Bytes{7}, "s_1"}));
+    ASSERT_OK((*old)->PutIndex({"mobile", Bytes{9}, "s_1"}));
+    auto deleted = (*old)->DeleteIndexes("s_2");  // a gap in the ids
+    ASSERT_OK(deleted);
+  }
+  EXPECT_EQ(RawQuery(path, "SELECT sql FROM sqlite_master WHERE name = 'blind_index_key'"), "");
+  auto s = SqliteStore::Open(path, OpenMode::kExisting);
+  ASSERT_OK(s);
+  EXPECT_EQ((*s)->schema_version(), 3);
+  EXPECT_EQ(RawQuery(path, "SELECT id, kind, hex(mac), subject_id FROM blind_index ORDER BY id"),
+            "2|mobile|08|s_1|3|email|07|s_1|4|mobile|09|s_1");
+  EXPECT_EQ(RawQuery(path, "SELECT sql FROM sqlite_master WHERE name = 'blind_index_key'"),
+            kIndexKeySql);
+  EXPECT_EQ(RawQuery(path, "SELECT sql FROM sqlite_master WHERE name = "
+                           "'blind_index_by_subject'"),
+            kIndexBySubjectSql);
+  ASSERT_OK((*s)->PutIndex({"mobile", Bytes{9}, "s_2"}));
+  ASSERT_OK((*s)->PutIndex({"mobile", Bytes{9}, "s_1"}));  // repeated: ignored
+  auto found = (*s)->FindIndex("mobile", Bytes{9});
+  ASSERT_OK(found);
+  EXPECT_THAT(*found, ElementsAre("s_1", "s_2"));
+  EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
 }
 
 // A vault written by a version-1 binary gets the pending blind-index table of step 2 and
@@ -552,7 +675,7 @@ TEST(SqliteStoreTest, VersionOneVaultGainsPendingIndexEntries) {
   }
   auto s = SqliteStore::Open(path, OpenMode::kExisting);
   ASSERT_OK(s);
-  EXPECT_EQ((*s)->schema_version(), 2);
+  EXPECT_EQ((*s)->schema_version(), static_cast<int>(SqliteMigrations().size()));
   ASSERT_OK((*s)->PutIndexPending({"mobile", Bytes{1}, "s_2"}));
   auto found = (*s)->FindIndex("mobile", Bytes{1});
   ASSERT_OK(found);
