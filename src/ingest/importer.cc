@@ -7,7 +7,9 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "src/classify/amount.h"
@@ -390,6 +392,11 @@ class Importer {
   SubjectResolver resolver_;
   std::vector<int32_t> id_birth_, col_birth_;
   std::vector<uint8_t> minor_counted_;  // scan mode
+  // The names and bank cards this import indexed for each subject, so that its later rows
+  // do not append them again (ProcessRow): per subject the key of the first (the all-zero
+  // key: none yet), and (subject, is card, key) of the rare others.
+  std::vector<IndexKey> first_name_, first_card_;
+  std::set<std::tuple<uint32_t, bool, uint64_t, uint32_t>> later_names_cards_;
   int64_t scan_ids_ = 0;
 
   std::vector<PendingRow> pending_rows_;
@@ -419,6 +426,8 @@ uint32_t Importer::NewSubject() {
   id_birth_.push_back(kNoDate);
   col_birth_.push_back(kNoDate);
   minor_counted_.push_back(0);
+  first_name_.emplace_back();
+  first_card_.emplace_back();
   return idx;
 }
 
@@ -558,6 +567,8 @@ Status Importer::LoadResolver() {
   id_birth_.assign(resolver_.subject_count(), kUnknown);
   col_birth_.assign(resolver_.subject_count(), kUnknown);
   minor_counted_.assign(resolver_.subject_count(), 0);
+  first_name_.assign(resolver_.subject_count(), IndexKey{});
+  first_card_.assign(resolver_.subject_count(), IndexKey{});
   return Status::Ok();
 }
 
@@ -764,23 +775,42 @@ Status Importer::ProcessRow(const Row& row) {
   if (row_id_birth) id_birth_[idx] = static_cast<int32_t>(row_id_birth->ToDays());
   if (row_col_birth) col_birth_[idx] = static_cast<int32_t>(row_col_birth->ToDays());
 
-  // What the subject holds from now on.
-  for (const auto& [kind, mac] : pr.index) {
-    std::string_view k(kind);
-    KeyKind kk;
+  // What the subject holds from now on, and which of the row's index entries are new for
+  // it. An entry the subject already has (from an earlier row, of this import or of an
+  // earlier one) is not appended again: the store would ignore it, and pending entries
+  // that repeat none let the final batch build the index by sorting them
+  // (SqliteStore::AdoptPendingAsIndex). Names and bank cards are not resolver keys: the
+  // ones this import indexed are remembered here (one per subject in a vector, more in a
+  // set), not those of earlier imports, whose repeats the store ignores.
+  size_t kept = 0;
+  for (size_t i = 0; i < pr.index.size(); ++i) {
+    std::string_view k(pr.index[i].first);
+    const IndexKey key = IndexKeyFromMac(pr.index[i].second);
+    bool fresh = true;
     if (k == "id_number") {
-      kk = KeyKind::kIdNumber;
+      fresh = resolver_.AddHolding(KeyKind::kIdNumber, key, idx);
     } else if (k == "mobile") {
-      kk = KeyKind::kMobile;
+      fresh = resolver_.AddHolding(KeyKind::kMobile, key, idx);
     } else if (k == "email") {
-      kk = KeyKind::kEmail;
+      fresh = resolver_.AddHolding(KeyKind::kEmail, key, idx);
     } else if (k == "member_no") {
-      kk = KeyKind::kMemberNo;
-    } else {
-      continue;
+      fresh = resolver_.AddHolding(KeyKind::kMemberNo, key, idx);
+    } else if (k == "name" || k == "bank_card") {
+      const bool card = k == "bank_card";
+      IndexKey& first = card ? first_card_[idx] : first_name_[idx];
+      if (first == IndexKey{}) {
+        first = key;
+      } else if (first == key) {
+        fresh = false;
+      } else {
+        fresh = later_names_cards_.emplace(idx, card, key.lo, key.hi).second;
+      }
     }
-    resolver_.AddHolding(kk, IndexKeyFromMac(mac), idx);
+    if (!fresh) continue;
+    if (kept != i) pr.index[kept] = std::move(pr.index[i]);
+    ++kept;
   }
+  pr.index.resize(kept);
 
   PendingSubject& ps = Touch(idx, created);
   ps.categories |= categories;

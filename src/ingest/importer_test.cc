@@ -553,6 +553,60 @@ TEST_F(ImporterTest, RecordTextNeedingJsonEscapesReadsBackUnchanged) {
 // Two imports with one-row batches (every batch handed to the writer thread while the
 // next row is resolved, each later row updating a subject of the batch in flight) give
 // the report and the subjects of one batch.
+// The index entries an import appends repeat none, even when a customer's later rows in
+// later batches repeat, alternate or add names, bank cards, mobiles and member numbers:
+// the final batch can then make the pending table the index and build its UNIQUE index
+// by sorting (SqliteStore::AdoptPendingAsIndex). Checked after every batch, from another
+// connection, and at the end: one entry per distinct (kind, value).
+TEST_F(ImporterTest, PendingIndexEntriesRepeatNone) {
+  const std::string card_x = classify::testing::MakeLuhn("622202100000000001");
+  const std::string card_y = classify::testing::MakeLuhn("622202100000000002");
+  std::string csv = "会员卡号,姓名,身份证号,手机,银行卡号\n";
+  const char* names[] = {"张三", "张叁", "张三", "张叁", "张三丰", "张叁"};
+  const std::string* cards[] = {&card_x, &card_y, &card_x, &card_y, &card_y, &card_x};
+  for (int i = 0; i < 6; ++i) {
+    csv += std::string(i % 2 ? "VIP001" : "VIP002") + "," + names[i] + "," + kIdA +
+           ",13800138000," + *cards[i] + "\n";
+  }
+  std::string path = Write("repeats.csv", csv);
+  ImportOptions o = Options(path);
+  o.batch_rows = 1;
+  int batches = 0;
+  auto repeated_pending = [&](const char* sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2((vault_dir_ + "/vault.db").c_str(), &db, SQLITE_OPEN_READONLY,
+                              nullptr),
+              SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);  // the writer may be committing the next batch
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+  };
+  o.after_batch_for_test = [&](int64_t) -> Status {
+    ++batches;
+    EXPECT_EQ(repeated_pending("SELECT count(*) FROM (SELECT 1 FROM blind_index_pending "
+                               "GROUP BY kind, mac, subject_id HAVING count(*) > 1)"),
+              0)
+        << "after batch " << batches;
+    return Status::Ok();
+  };
+  auto r = ImportFile(*v_, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(batches, 6);  // one per row; the final batch (no rows left) has no hook
+  EXPECT_EQ(r->subjects_created, 1);
+  EXPECT_EQ(r->rows_merged, 5);
+  // name x3, member_no x2, bank_card x2, id_number, mobile.
+  EXPECT_EQ(repeated_pending("SELECT count(*) FROM blind_index"), 9);
+  EXPECT_EQ(repeated_pending("SELECT count(*) FROM blind_index_pending"), 0);
+  for (const char* n : {"张三", "张叁", "张三丰"}) EXPECT_EQ(Find("name", n).size(), 1u) << n;
+  EXPECT_EQ(Find("bank_card", card_y).size(), 1u);
+  EXPECT_EQ(Find("member_no", "VIP002").size(), 1u);
+}
+
 TEST_F(ImporterTest, BatchSizeChangesNothingWithTheWriterThread) {
   std::string path = Write("customers.csv", CustomersCsv());
   ImportOptions big = Options(path);

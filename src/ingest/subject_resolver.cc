@@ -102,34 +102,35 @@ uint64_t SubjectResolver::ExtraKey(KeyKind kind, const IndexKey& key) {
          (static_cast<uint64_t>(kind) * 0x9E3779B97F4A7C15ull);
 }
 
-void SubjectResolver::AddHolding(KeyKind kind, const IndexKey& key, uint32_t subject) {
+bool SubjectResolver::AddHolding(KeyKind kind, const IndexKey& key, uint32_t subject) {
   JV_CHECK(subject < id_off_.size());
   if (kind == KeyKind::kIdNumber) has_id_[subject] = 1;
   Table& t = tables_[static_cast<int>(kind)];
   Slot* s = Find(t, key, /*insert=*/true);
   if (s->first == kEmpty) {
     s->first = subject;
-    return;
+    return true;
   }
-  if ((s->first & ~kMany) == subject) return;
+  if ((s->first & ~kMany) == subject) return false;
   const uint64_t ek = ExtraKey(kind, key);
   if ((s->first & kMany) == 0) {
     Extra e{kind, key, {s->first, subject}};
     extra_.emplace(ek, std::move(e));
     s->first |= kMany;
-    return;
+    return true;
   }
   auto [b, e] = extra_.equal_range(ek);
   for (auto it = b; it != e; ++it) {
     if (it->second.kind == kind && it->second.key == key) {
       for (uint32_t h : it->second.holders) {
-        if (h == subject) return;
+        if (h == subject) return false;
       }
       it->second.holders.push_back(subject);
-      return;
+      return true;
     }
   }
   JV_CHECK(false && "resolver: holder list missing");
+  return false;
 }
 
 void SubjectResolver::Holders(KeyKind kind, const IndexKey& key,

@@ -74,7 +74,8 @@ class SubjectResolver {
 
   // Records that `subject` holds `key` of `kind` (appended as its latest holder); a
   // repeated (kind, key, subject) is ignored, as the store ignores a duplicate entry.
-  void AddHolding(KeyKind kind, const IndexKey& key, uint32_t subject);
+  // Returns false for a repeated one (the subject held the key already).
+  bool AddHolding(KeyKind kind, const IndexKey& key, uint32_t subject);
   // The holders of a key, earliest first (empty if none).
   void Holders(KeyKind kind, const IndexKey& key, std::vector<uint32_t>* out) const;
 
