@@ -195,6 +195,7 @@ Status SqliteStore::ExecSimple(const char* sql, std::string_view what) {
 
 Status SqliteStore::Configure(const SqliteOptions& options) {
   bulk_checkpoint_frames_ = options.bulk_checkpoint_frames;
+  busy_timeout_ms_ = options.busy_timeout_ms;
   {
     JV_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepare("PRAGMA journal_mode = WAL"));
     Query q(*this, st);
@@ -1050,24 +1051,75 @@ Status SqliteStore::StopCheckpointer() {
   return stopped;
 }
 
+Result<std::string> SqliteStore::SetJournalMode(const char* mode) {
+  const std::string sql = std::string("PRAGMA journal_mode = ") + mode;
+  std::string now;
+  int rc = sqlite3_exec(
+      db_, sql.c_str(),
+      [](void* out, int n, char** values, char**) {
+        if (n > 0 && values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
+        return 0;
+      },
+      &now, nullptr);
+  if ((rc & 0xff) == SQLITE_BUSY) return std::string("wal");  // another connection is open
+  if (rc != SQLITE_OK) return Error(rc, "set the journal mode");
+  return now;
+}
+
 Status SqliteStore::SetBulkLoad(bool on) {
   if (in_tx_) return FailedPreconditionError("store: SetBulkLoad inside a transaction");
-  // Checkpoints: in bulk-load mode not on this connection (wal_autocheckpoint = 0) but on
-  // the checkpointer's, once bulk_checkpoint_frames_ frames (64 MiB by default) are in the
+  // Journal: when this is the only connection to the file, the bulk load runs with a
+  // rollback journal (journal_mode DELETE, synchronous FULL), and goes back to WAL at its
+  // end. A page new in a batch (nearly every page an import writes) is then written once,
+  // into the database, where WAL writes it to the -wal file and a checkpoint copies it
+  // again; the journal holds only the old contents of the pages a batch changes, and a
+  // crash is rolled back from it on the next open, before the switch back to WAL. Leaving
+  // WAL needs every other connection closed: with one open (the server, a reader), the
+  // switch fails at once (no busy wait) and the load keeps WAL.
+  // Checkpoints, in WAL: not on this connection (wal_autocheckpoint = 0) but on the
+  // checkpointer's, once bulk_checkpoint_frames_ frames (64 MiB by default) are in the
   // WAL: a page changed by several batches is copied into the database once per
   // checkpoint, not once per batch, and not by the writing thread. Leaving the mode puts
   // SQLite's automatic checkpoint back (1000 frames, its default).
   // temp_store FILE: the merge of pending index entries sorts them (MACs and subject ids,
   // no personal data); in memory that sort would add its size to the process.
   if (!on) {
+    if (!bulk_on_) return Status::Ok();
+    bulk_on_ = false;
     Status stopped = StopCheckpointer();
     int rc = sqlite3_exec(db_, kBulkOffPragmas, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return Error(rc, "leave bulk load");
+    if (bulk_rollback_journal_) {
+      bulk_rollback_journal_ = false;
+      JV_ASSIGN_OR_RETURN(std::string mode, SetJournalMode("WAL"));
+      if (mode != "wal") return InternalError("sqlite: the database cannot be put back in WAL mode");
+      rc = sqlite3_exec(db_, "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
+      if (rc != SQLITE_OK) return Error(rc, "leave bulk load");
+    }
     return stopped;
   }
-  if (checkpointer_ != nullptr) return Status::Ok();  // already on
+  if (bulk_on_) return Status::Ok();  // already on
+  bulk_checkpoints_ = 0;
   int rc = sqlite3_exec(db_, kBulkOnPragmas, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return Error(rc, "enter bulk load");
+  sqlite3_busy_timeout(db_, 0);
+  Result<std::string> mode = SetJournalMode("DELETE");
+  sqlite3_busy_timeout(db_, busy_timeout_ms_);
+  if (mode.ok() && *mode == "delete") {
+    rc = sqlite3_exec(db_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) {
+      bulk_on_ = bulk_rollback_journal_ = true;
+      return Status::Ok();
+    }
+    Status failed = Error(rc, "enter bulk load");
+    (void)SetJournalMode("WAL");
+    sqlite3_exec(db_, kBulkOffPragmas, nullptr, nullptr, nullptr);
+    return failed;
+  }
+  if (!mode.ok()) {
+    sqlite3_exec(db_, kBulkOffPragmas, nullptr, nullptr, nullptr);
+    return mode.status();
+  }
   auto started = WalCheckpointer::Start(path_, bulk_checkpoint_frames_);
   if (!started.ok()) {
     sqlite3_exec(db_, kBulkOffPragmas, nullptr, nullptr, nullptr);
@@ -1075,9 +1127,12 @@ Status SqliteStore::SetBulkLoad(bool on) {
   }
   checkpointer_ = std::move(started).value();
   bulk_checkpoints_ = 0;
+  bulk_on_ = true;
   sqlite3_wal_hook(db_, &BulkWalHook, checkpointer_.get());
   return Status::Ok();
 }
+
+bool SqliteStore::bulk_rollback_journal_for_test() const { return bulk_rollback_journal_; }
 
 int64_t SqliteStore::bulk_checkpoints_for_test() const {
   return checkpointer_ != nullptr ? checkpointer_->checkpoints() : bulk_checkpoints_;

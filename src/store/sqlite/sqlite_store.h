@@ -12,9 +12,12 @@
 // one object per thread; several objects and processes may share the file. Readers never
 // block the writer; a second writer waits up to `busy_timeout_ms`, then gets kUnavailable.
 //
-// SetBulkLoad(true) turns the automatic checkpoint off and checkpoints on a thread and
-// connection of its own (PASSIVE: committed frames only, never blocking the writer);
-// SetBulkLoad(false) stops that thread and turns the automatic checkpoint back on.
+// SetBulkLoad(true) switches to a rollback journal when no other connection has the file
+// open (new pages are then written once, not to the WAL and again by a checkpoint);
+// otherwise it turns the automatic checkpoint off and checkpoints on a thread and
+// connection of its own (PASSIVE: committed frames only, never blocking the writer).
+// SetBulkLoad(false) goes back to WAL, or stops that thread and turns the automatic
+// checkpoint back on.
 //
 // Compact() is PRAGMA wal_checkpoint(TRUNCATE): with secure_delete on, deleted content has
 // already been overwritten with zeros in the pages, and the checkpoint copies those pages
@@ -141,6 +144,8 @@ class SqliteStore : public Store {
   Status Compact() override;
   // Background checkpoints completed in the current bulk load, or in the last one; tests.
   int64_t bulk_checkpoints_for_test() const;
+  // True while a bulk load runs with a rollback journal (SetBulkLoad); tests.
+  bool bulk_rollback_journal_for_test() const;
 
  private:
   class Query;
@@ -152,6 +157,9 @@ class SqliteStore : public Store {
   Status VisitSnapshotInTxn(SnapshotVisitor& visitor);
   // Unhooks and stops the bulk-load checkpointer, if one runs; its first error, if any.
   Status StopCheckpointer();
+  // PRAGMA journal_mode = `mode`; the mode the database is in afterwards ("wal" also when
+  // another connection's lock kept it from changing).
+  Result<std::string> SetJournalMode(const char* mode);
   // The pending blind-index entries inserted into blind_index in (kind, mac, id) order by
   // merging the sorted runs they were appended in (a run: consecutive ids whose (kind, mac)
   // never decreases; sqlite_pending_merge.cc). Returns the number of entries added, or
@@ -174,7 +182,10 @@ class SqliteStore : public Store {
   sqlite3* db_;
   std::string path_;
   int bulk_checkpoint_frames_ = 16384;
-  std::unique_ptr<WalCheckpointer> checkpointer_;  // during a bulk load
+  int busy_timeout_ms_ = 10000;
+  bool bulk_on_ = false;
+  bool bulk_rollback_journal_ = false;             // this bulk load left WAL
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // during a bulk load in WAL
   int64_t bulk_checkpoints_ = 0;                   // of the last bulk load
   std::unordered_map<const char*, sqlite3_stmt*> stmts_;
   bool in_tx_ = false;

@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -424,7 +426,8 @@ TEST(SqliteStoreTest, MergeIntoAnEmptyIndexKeepsTheSubjectIndex) {
 // a connection of the store's checkpointer copies committed frames into the database file
 // once a commit leaves `bulk_checkpoint_frames` frames in the WAL. Only the database file
 // is copied below, without its WAL: it holds the committed rows only if that checkpoint
-// ran. With a threshold the commit does not reach, the copy holds none of them.
+// ran. With a threshold the commit does not reach, the copy holds none of them. (Another
+// connection, open throughout, keeps the bulk load in WAL: see the next test.)
 TEST(SqliteStoreTest, BulkLoadCheckpointsFromAnotherConnection) {
   for (int threshold : {8, 1 << 30}) {
     TempDir dir;
@@ -434,7 +437,11 @@ TEST(SqliteStoreTest, BulkLoadCheckpointsFromAnotherConnection) {
     auto s = SqliteStore::Open(path, OpenMode::kCreate, o);
     ASSERT_OK(s);
     ASSERT_OK((*s)->Compact());  // the schema into the database file
+    auto other = SqliteStore::Open(path, OpenMode::kExisting);  // e.g. a server's
+    ASSERT_OK(other);
+    ASSERT_OK((*other)->GetMeta("schema_version"));
     ASSERT_OK((*s)->SetBulkLoad(true));
+    EXPECT_FALSE((*s)->bulk_rollback_journal_for_test());
     ASSERT_OK((*s)->Begin());
     for (int i = 0; i < 300; ++i) {
       SubjectRow r = Subject("s_" + std::to_string(1000 + i));
@@ -454,6 +461,86 @@ TEST(SqliteStoreTest, BulkLoadCheckpointsFromAnotherConnection) {
     auto got = (*s)->GetSubject("s_after");
     ASSERT_OK(got);
   }
+}
+
+// Alone on the file, a bulk load leaves WAL for a rollback journal: each commit writes the
+// database file itself (the copy of the file alone, without any -wal, holds the rows at
+// once, and no -wal file grows), and leaving the mode puts the file back in WAL.
+TEST(SqliteStoreTest, BulkLoadAloneWritesTheDatabaseFileDirectly) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  auto s = SqliteStore::Open(path, OpenMode::kCreate);
+  ASSERT_OK(s);
+  ASSERT_OK((*s)->SetBulkLoad(true));
+  EXPECT_TRUE((*s)->bulk_rollback_journal_for_test());
+  ASSERT_OK((*s)->Begin());
+  for (int i = 0; i < 300; ++i) {
+    SubjectRow r = Subject("s_" + std::to_string(1000 + i));
+    r.attrs_json = std::string(200, 'x');
+    ASSERT_OK((*s)->InsertSubject(r));
+  }
+  ASSERT_OK((*s)->Commit());
+  std::error_code ec;
+  const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
+  EXPECT_TRUE(ec || wal_size == 0);
+  const std::string copy = dir.File("copy.db");
+  std::filesystem::copy_file(path, copy);
+  EXPECT_EQ(RawQuery(copy, "SELECT count(*) FROM subjects"), "300");
+  EXPECT_EQ((*s)->bulk_checkpoints_for_test(), 0);
+  ASSERT_OK((*s)->SetBulkLoad(false));
+  EXPECT_FALSE((*s)->bulk_rollback_journal_for_test());
+  EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
+  ASSERT_OK((*s)->InsertSubject(Subject("s_after")));
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM subjects"), "301");
+  EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
+}
+
+// A process killed in the middle of a bulk load's transaction, after SQLite had to spill
+// changed pages into the database file, leaves a hot rollback journal; the next open rolls
+// it back (the batch committed before the kill stays, the half-written one is gone) and
+// puts the file back in WAL.
+TEST(SqliteStoreTest, BulkLoadKilledMidBatchRollsBackOnNextOpen) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  {
+    auto s = SqliteStore::Open(path, OpenMode::kCreate);
+    ASSERT_OK(s);
+  }
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    SqliteOptions small;
+    small.cache_kib = 256;  // a batch bigger than the cache spills into the file
+    auto s = SqliteStore::Open(path, OpenMode::kExisting, small);
+    if (!s.ok() || !(*s)->SetBulkLoad(true).ok() || !(*s)->bulk_rollback_journal_for_test()) {
+      _exit(2);
+    }
+    for (int batch = 0; batch < 2; ++batch) {
+      if (!(*s)->Begin().ok()) _exit(3);
+      for (int i = 0; i < 3000; ++i) {
+        SubjectRow r = Subject("s_" + std::to_string(batch * 10000 + i));
+        r.attrs_json = std::string(500, 'y');
+        if (!(*s)->InsertSubject(r).ok()) _exit(4);
+      }
+      if (batch == 0 && !(*s)->Commit().ok()) _exit(5);
+    }
+    _exit(0);  // killed: the second batch neither committed nor rolled back
+  }
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
+  ASSERT_TRUE(WIFEXITED(wstatus));
+  ASSERT_EQ(WEXITSTATUS(wstatus), 0);
+  ASSERT_TRUE(std::filesystem::exists(path + "-journal"));
+  EXPECT_GT(std::filesystem::file_size(path + "-journal"), 0u);  // hot
+  auto s = SqliteStore::Open(path, OpenMode::kExisting);
+  ASSERT_OK(s);
+  auto counts = (*s)->CountSubjectsByState();
+  ASSERT_OK(counts);
+  int64_t total = 0;
+  for (const auto& [state, n] : *counts) total += n;
+  EXPECT_EQ(total, 3000);
+  EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(RawQuery(path, "PRAGMA integrity_check"), "ok");
 }
 
 // Into an empty index the pending table becomes the index: ids, and so the order
