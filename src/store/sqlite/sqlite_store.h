@@ -1,8 +1,8 @@
 // SqliteStore: the Store (store.h) on one SQLite database file in WAL mode.
 //
-// Open() makes or opens the file, sets the pragmas (journal_mode=WAL, synchronous=NORMAL,
-// secure_delete=ON, foreign_keys=ON, temp_store=MEMORY, a busy timeout) and brings the
-// schema up to date (sqlite/sqlite_schema.h, migrations.h). A new file is created with mode
+// Open() makes or opens the file (a new one with 16 KiB pages), sets the pragmas
+// (journal_mode=WAL, synchronous=NORMAL, secure_delete=ON, foreign_keys=ON,
+// temp_store=MEMORY, a busy timeout) and brings the schema up to date (sqlite/sqlite_schema.h, migrations.h). A new file is created with mode
 // 0600; SQLite gives its -wal and -shm files the database file's mode.
 //
 // Ownership: the object owns its sqlite3 connection and the prepared statements it caches
@@ -49,7 +49,8 @@ struct SqliteOptions {
   // Page cache per connection, in KiB.
   int cache_kib = 64 * 1024;
   // In bulk-load mode, a background checkpoint starts once a commit leaves this many WAL
-  // frames (4 KiB pages); tests lower it. sqlite_checkpointer.h.
+  // frames (one page each: 64 MiB with 4 KiB pages, 256 MiB with a new vault's 16 KiB);
+  // tests lower it. sqlite_checkpointer.h.
   int bulk_checkpoint_frames = 16384;
   // Schema steps to apply instead of SqliteMigrations(); for migration tests only.
   std::span<const Migration> migrations_for_test;

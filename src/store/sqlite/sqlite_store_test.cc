@@ -463,6 +463,28 @@ TEST(SqliteStoreTest, BulkLoadCheckpointsFromAnotherConnection) {
   }
 }
 
+// A new vault file has 16 KiB pages; a vault with other pages keeps them (SQLite changes a
+// page size only by VACUUM) and works as before.
+TEST(SqliteStoreTest, NewFilesHaveSixteenKibPagesOldOnesKeepTheirs) {
+  TempDir dir;
+  const std::string path = dir.File("vault.db");
+  {
+    auto s = SqliteStore::Open(path, OpenMode::kCreate);
+    ASSERT_OK(s);
+    ASSERT_OK((*s)->InsertSubject(Subject("s_1")));
+  }
+  EXPECT_EQ(RawQuery(path, "PRAGMA page_size"), "16384");
+  EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; VACUUM; "
+                           "PRAGMA journal_mode = WAL"),
+            "delete|wal");
+  EXPECT_EQ(RawQuery(path, "PRAGMA page_size"), "4096");
+  auto s = SqliteStore::Open(path, OpenMode::kExisting);
+  ASSERT_OK(s);
+  ASSERT_OK((*s)->InsertSubject(Subject("s_2")));
+  EXPECT_EQ(RawQuery(path, "PRAGMA page_size"), "4096");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM subjects"), "2");
+}
+
 // Alone on the file, a bulk load leaves WAL for a rollback journal: each commit writes the
 // database file itself (the copy of the file alone, without any -wal, holds the rows at
 // once, and no -wal file grows), and leaving the mode puts the file back in WAL.
