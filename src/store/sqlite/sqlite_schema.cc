@@ -122,8 +122,8 @@ CREATE TABLE blind_index_pending (
 // batch of an import into an empty index then makes the pending table the index
 // (SqliteStore::MergePendingIndexes) and builds the two indexes by sorting, and the vault
 // looks the same whichever way its index was made. Ids, and so insertion order, are kept.
-// The three statements after the copy are kPendingTableSql's shape, kIndexKeySql and
-// kIndexBySubjectSql (sqlite_schema.h); the rest of this step is history.
+// The new table has step 2's pending-table shape; the two indexes are kIndexKeySql and
+// kIndexBySubjectSql (sqlite_schema.h).
 constexpr char kV3[] = R"sql(
 CREATE TABLE blind_index_v3 (
   id         INTEGER PRIMARY KEY,
@@ -149,12 +149,7 @@ constexpr Migration kSteps[] = {
 
 std::span<const Migration> SqliteMigrations() { return kSteps; }
 
-const char kPendingTableSql[] = R"sql(CREATE TABLE blind_index_pending (
-  id         INTEGER PRIMARY KEY,
-  kind       TEXT NOT NULL,
-  mac        BLOB NOT NULL,
-  subject_id TEXT NOT NULL REFERENCES subjects (id)
-) STRICT)sql";
+const char* const kPendingTableSql = kV2;
 const char kIndexKeySql[] =
     "CREATE UNIQUE INDEX blind_index_key ON blind_index (kind, mac, subject_id)";
 const char kIndexBySubjectSql[] =

@@ -19,8 +19,8 @@ std::span<const Migration> SqliteMigrations();
 // The DDL of the blind-index tables as of step 3, for the merge that makes the pending
 // table the index (SqliteStore::MergePendingIndexes): it drops the empty blind_index,
 // renames blind_index_pending to blind_index, creates a new pending table and builds the
-// two indexes. Same shapes as step 3 and step 2 create.
-extern const char kPendingTableSql[];
+// two indexes. kPendingTableSql is step 2's script itself.
+extern const char* const kPendingTableSql;
 extern const char kIndexKeySql[];
 extern const char kIndexBySubjectSql[];
 

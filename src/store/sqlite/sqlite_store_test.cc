@@ -104,6 +104,17 @@ SubjectRow Subject(const std::string& id) {
   return s;
 }
 
+// Inserts subjects "s_<first>" ... "s_<first + n - 1>", each with `pad` bytes of
+// attributes, so that a transaction fills pages (bulk-load tests).
+Status InsertPaddedSubjects(SqliteStore& s, int first, int n, size_t pad) {
+  for (int i = first; i < first + n; ++i) {
+    SubjectRow r = Subject("s_" + std::to_string(i));
+    r.attrs_json = std::string(pad, 'x');
+    JV_RETURN_IF_ERROR(s.InsertSubject(r));
+  }
+  return Status::Ok();
+}
+
 Bytes Concat(const Bytes& a, const Bytes& b, const Bytes& c) {
   Bytes out = a;
   out.insert(out.end(), b.begin(), b.end());
@@ -443,11 +454,7 @@ TEST(SqliteStoreTest, BulkLoadCheckpointsFromAnotherConnection) {
     ASSERT_OK((*s)->SetBulkLoad(true));
     EXPECT_FALSE((*s)->bulk_rollback_journal_for_test());
     ASSERT_OK((*s)->Begin());
-    for (int i = 0; i < 300; ++i) {
-      SubjectRow r = Subject("s_" + std::to_string(1000 + i));
-      r.attrs_json = std::string(200, 'x');
-      ASSERT_OK((*s)->InsertSubject(r));
-    }
+    ASSERT_OK(InsertPaddedSubjects(**s, 1000, 300, 200));
     ASSERT_OK((*s)->Commit());
     ASSERT_OK((*s)->SetBulkLoad(false));  // runs the checkpoint the commit asked for
     const bool checkpointed = threshold == 8;
@@ -496,11 +503,7 @@ TEST(SqliteStoreTest, BulkLoadAloneWritesTheDatabaseFileDirectly) {
   ASSERT_OK((*s)->SetBulkLoad(true));
   EXPECT_TRUE((*s)->bulk_rollback_journal_for_test());
   ASSERT_OK((*s)->Begin());
-  for (int i = 0; i < 300; ++i) {
-    SubjectRow r = Subject("s_" + std::to_string(1000 + i));
-    r.attrs_json = std::string(200, 'x');
-    ASSERT_OK((*s)->InsertSubject(r));
-  }
+  ASSERT_OK(InsertPaddedSubjects(**s, 1000, 300, 200));
   ASSERT_OK((*s)->Commit());
   std::error_code ec;
   const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
@@ -539,11 +542,7 @@ TEST(SqliteStoreTest, BulkLoadKilledMidBatchRollsBackOnNextOpen) {
     }
     for (int batch = 0; batch < 2; ++batch) {
       if (!(*s)->Begin().ok()) _exit(3);
-      for (int i = 0; i < 3000; ++i) {
-        SubjectRow r = Subject("s_" + std::to_string(batch * 10000 + i));
-        r.attrs_json = std::string(500, 'y');
-        if (!(*s)->InsertSubject(r).ok()) _exit(4);
-      }
+      if (!InsertPaddedSubjects(**s, batch * 10000, 3000, 500).ok()) _exit(4);
       if (batch == 0 && !(*s)->Commit().ok()) _exit(5);
     }
     _exit(0);  // killed: the second batch neither committed nor rolled back
