@@ -572,7 +572,7 @@ TEST_F(ImporterTest, PendingIndexEntriesRepeatNone) {
   ImportOptions o = Options(path);
   o.batch_rows = 1;
   int batches = 0;
-  auto repeated_pending = [&](const char* sql) {
+  auto vault_count = [&](const char* sql) {
     sqlite3* db = nullptr;
     EXPECT_EQ(sqlite3_open_v2((vault_dir_ + "/vault.db").c_str(), &db, SQLITE_OPEN_READONLY,
                               nullptr),
@@ -588,7 +588,7 @@ TEST_F(ImporterTest, PendingIndexEntriesRepeatNone) {
   };
   o.after_batch_for_test = [&](int64_t) -> Status {
     ++batches;
-    EXPECT_EQ(repeated_pending("SELECT count(*) FROM (SELECT 1 FROM blind_index_pending "
+    EXPECT_EQ(vault_count("SELECT count(*) FROM (SELECT 1 FROM blind_index_pending "
                                "GROUP BY kind, mac, subject_id HAVING count(*) > 1)"),
               0)
         << "after batch " << batches;
@@ -600,8 +600,8 @@ TEST_F(ImporterTest, PendingIndexEntriesRepeatNone) {
   EXPECT_EQ(r->subjects_created, 1);
   EXPECT_EQ(r->rows_merged, 5);
   // name x3, member_no x2, bank_card x2, id_number, mobile.
-  EXPECT_EQ(repeated_pending("SELECT count(*) FROM blind_index"), 9);
-  EXPECT_EQ(repeated_pending("SELECT count(*) FROM blind_index_pending"), 0);
+  EXPECT_EQ(vault_count("SELECT count(*) FROM blind_index"), 9);
+  EXPECT_EQ(vault_count("SELECT count(*) FROM blind_index_pending"), 0);
   for (const char* n : {"张三", "张叁", "张三丰"}) EXPECT_EQ(Find("name", n).size(), 1u) << n;
   EXPECT_EQ(Find("bank_card", card_y).size(), 1u);
   EXPECT_EQ(Find("member_no", "VIP002").size(), 1u);

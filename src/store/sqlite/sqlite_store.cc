@@ -1101,7 +1101,9 @@ Status SqliteStore::SetBulkLoad(bool on) {
     if (bulk_rollback_journal_) {
       bulk_rollback_journal_ = false;
       JV_ASSIGN_OR_RETURN(std::string mode, SetJournalMode("WAL"));
-      if (mode != "wal") return InternalError("sqlite: the database cannot be put back in WAL mode");
+      if (mode != "wal") {
+        return InternalError("sqlite: the database cannot be put back in WAL mode");
+      }
       rc = sqlite3_exec(db_, "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
       if (rc != SQLITE_OK) return Error(rc, "leave bulk load");
     }
@@ -1135,7 +1137,6 @@ Status SqliteStore::SetBulkLoad(bool on) {
     return started.status();
   }
   checkpointer_ = std::move(started).value();
-  bulk_checkpoints_ = 0;
   bulk_on_ = true;
   sqlite3_wal_hook(db_, &BulkWalHook, checkpointer_.get());
   return Status::Ok();

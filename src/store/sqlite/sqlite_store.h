@@ -2,8 +2,9 @@
 //
 // Open() makes or opens the file (a new one with 16 KiB pages), sets the pragmas
 // (journal_mode=WAL, synchronous=NORMAL, secure_delete=ON, foreign_keys=ON,
-// temp_store=MEMORY, a busy timeout) and brings the schema up to date (sqlite/sqlite_schema.h, migrations.h). A new file is created with mode
-// 0600; SQLite gives its -wal and -shm files the database file's mode.
+// temp_store=MEMORY, a busy timeout) and brings the schema up to date
+// (sqlite/sqlite_schema.h, migrations.h). A new file is created with mode 0600; SQLite
+// gives its -wal and -shm files the database file's mode.
 //
 // Ownership: the object owns its sqlite3 connection and the prepared statements it caches
 // (one per SQL text, prepared on first use, finalized in the destructor). Destroying it with
