@@ -59,15 +59,36 @@ size_t CountCodePoints(std::string_view s) {
   return n;
 }
 
-Result<std::string> NormalizeNfkc(std::string_view s) {
-  bool ascii = true;
-  for (unsigned char c : s) {
-    if (c >= 0x80) {
-      ascii = false;
-      break;
+namespace {
+
+// True if `s` is valid UTF-8 made only of ASCII and CJK Unified Ideographs U+4E00..U+9FFF
+// (UTF-8 E4 B8 80 .. E9 BF BF): such text is NFKC already (Unicode's data: none of these
+// has a decomposition, all have combining class 0, and none composes with another: a
+// composition's second character is never ASCII or one of these). Most cells of a Chinese
+// export (names, addresses, store names, amounts) are this; they skip ICU.
+bool IsAsciiOrCjkUnified(std::string_view s) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
     }
+    if (c < 0xE4 || c > 0xE9 || i + 3 > n) return false;
+    const unsigned char c1 = p[i + 1], c2 = p[i + 2];
+    if ((c1 & 0xC0) != 0x80 || (c2 & 0xC0) != 0x80) return false;
+    if (c == 0xE4 && c1 < 0xB8) return false;  // below U+4E00
+    i += 3;
   }
-  if (ascii) return std::string(s);
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> NormalizeNfkc(std::string_view s) {
+  if (IsAsciiOrCjkUnified(s)) return std::string(s);
   if (!IsValidUtf8(s)) return InvalidArgumentError("invalid UTF-8");
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);

@@ -1,6 +1,12 @@
 #include "src/common/strings.h"
 
 #include <gtest/gtest.h>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include <random>
+#include <string>
+#include <vector>
 
 namespace jv {
 namespace {
@@ -21,6 +27,54 @@ TEST(StringsTest, NfkcKeepsNormalizedChineseAndComposesTheRest) {
   // Not NFKC: "e" + combining acute (U+0301) composes to U+00E9; "㈱" becomes "(株)".
   EXPECT_EQ(*NormalizeNfkc("e\xCC\x81"), "\xC3\xA9");
   EXPECT_EQ(*NormalizeNfkc("\xE3\x88\xB1"), "(\xE6\xA0\xAA)");
+}
+
+// ICU's NFKC of `s` (valid UTF-8), independently of NormalizeNfkc's quick paths.
+std::string IcuNfkc(const std::string& s) {
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
+  EXPECT_TRUE(U_SUCCESS(err));
+  icu::UnicodeString out =
+      nfkc->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(s)), err);
+  EXPECT_TRUE(U_SUCCESS(err));
+  std::string r;
+  out.toUTF8String(r);
+  return r;
+}
+
+// NormalizeNfkc returns ASCII and CJK Unified Ideographs (U+4E00..U+9FFF) without ICU. The
+// claim it rests on, that every such code point is NFKC and stays so beside the others, is
+// checked here against the ICU data for each of them, and random strings mixing them with
+// their neighbours (U+4DFF, U+3000, full-width forms, a compatibility ideograph, a Kangxi
+// radical, Hangul syllables and jamo that compose, a combining accent) give what ICU gives.
+TEST(StringsTest, NfkcQuickPathAgreesWithIcu) {
+  auto utf8 = [](char32_t cp) {
+    std::string out;
+    icu::UnicodeString(static_cast<UChar32>(cp)).toUTF8String(out);
+    return out;
+  };
+  for (char32_t cp = 0x4E00; cp <= 0x9FFF; ++cp) {
+    const std::string one = utf8(cp);
+    ASSERT_EQ(IcuNfkc(one), one) << std::hex << static_cast<uint32_t>(cp);
+    ASSERT_EQ(*NormalizeNfkc(one), one);
+  }
+  const std::vector<std::string> pool = {
+      "a", "e", "1", " ", utf8(0x0301), utf8(0x4DFF), utf8(0x4E00), utf8(0x9FFF),
+      utf8(0x5F20), utf8(0x3000), utf8(0xFF11), utf8(0xFF21), utf8(0xF900), utf8(0x2F00),
+      utf8(0xAC00), utf8(0x11A8), utf8(0x1100), utf8(0x1161), utf8(0x3231), utf8(0xA0000)};
+  std::mt19937 rng(20261127);  // fixed: the same strings on every run
+  for (int i = 0; i < 5000; ++i) {
+    std::string s;
+    const int len = 1 + static_cast<int>(rng() % 8);
+    for (int k = 0; k < len; ++k) s += pool[rng() % pool.size()];
+    auto got = NormalizeNfkc(s);
+    ASSERT_TRUE(got.ok());
+    ASSERT_EQ(*got, IcuNfkc(s)) << HexEncode(AsBytes(s));
+  }
+  // Bytes the quick path must not take for CJK: truncated, a bad continuation, overlong.
+  EXPECT_FALSE(NormalizeNfkc("\xE4\xB8").ok());
+  EXPECT_FALSE(NormalizeNfkc("\xE5\x41\x80").ok());
+  EXPECT_FALSE(NormalizeNfkc("\xE0\x80\x80").ok());
 }
 
 TEST(StringsTest, NormalizeCellTrimsIdeographicSpaceAndBom) {
