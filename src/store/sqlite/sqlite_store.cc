@@ -289,7 +289,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 
   // Only now write to the file (WAL mode, schema): every refusal above left it untouched.
   JV_RETURN_IF_ERROR(store->Configure(options));
+  // Migration steps may sort a whole table (step 3 builds two indexes over every blind-
+  // index entry): SQLite's sorter spills to temporary files while they run instead of
+  // keeping its runs in memory (a million-customer vault: ~900 MB of RSS otherwise). Like
+  // the bulk load's merge, they sort ids and MACs, no personal data.
+  int trc = sqlite3_exec(store->db_, "PRAGMA temp_store = FILE", nullptr, nullptr, nullptr);
+  if (trc != SQLITE_OK) return store->Error(trc, "set temp_store");
   JV_ASSIGN_OR_RETURN(store->schema_version_, ApplyMigrations(migrator, steps));
+  trc = sqlite3_exec(store->db_, "PRAGMA temp_store = MEMORY", nullptr, nullptr, nullptr);
+  if (trc != SQLITE_OK) return store->Error(trc, "set temp_store");
   if (app_id == 0) {
     // Not cached: PRAGMA with a literal value, run once per database.
     const std::string sql = "PRAGMA application_id = " + std::to_string(kSqliteApplicationId);
