@@ -786,15 +786,13 @@ Status Importer::ProcessRow(const Row& row) {
   for (size_t i = 0; i < pr.index.size(); ++i) {
     std::string_view k(pr.index[i].first);
     const IndexKey key = IndexKeyFromMac(pr.index[i].second);
+    std::optional<KeyKind> resolver_kind;
+    for (int kk = 0; kk < kKeyKinds; ++kk) {
+      if (KeyKindName(static_cast<KeyKind>(kk)) == k) resolver_kind = static_cast<KeyKind>(kk);
+    }
     bool fresh = true;
-    if (k == "id_number") {
-      fresh = resolver_.AddHolding(KeyKind::kIdNumber, key, idx);
-    } else if (k == "mobile") {
-      fresh = resolver_.AddHolding(KeyKind::kMobile, key, idx);
-    } else if (k == "email") {
-      fresh = resolver_.AddHolding(KeyKind::kEmail, key, idx);
-    } else if (k == "member_no") {
-      fresh = resolver_.AddHolding(KeyKind::kMemberNo, key, idx);
+    if (resolver_kind) {
+      fresh = resolver_.AddHolding(*resolver_kind, key, idx);
     } else if (k == "name" || k == "bank_card") {
       const bool card = k == "bank_card";
       IndexKey& first = card ? first_card_[idx] : first_name_[idx];
@@ -895,6 +893,9 @@ Status Importer::FlushBatch(bool final) {
     resolver_.Clear();
     std::vector<int32_t>().swap(id_birth_);
     std::vector<int32_t>().swap(col_birth_);
+    std::vector<IndexKey>().swap(first_name_);
+    std::vector<IndexKey>().swap(first_card_);
+    later_names_cards_.clear();
   }
   // Sorted and sealed here while the writer thread may still be committing the previous
   // batch.

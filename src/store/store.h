@@ -301,9 +301,10 @@ class Store {
   // guarantees it: every data key, record and index entry it writes belongs to a subject
   // row written earlier or in the same transaction) and may keep a larger write-ahead log.
   // Every commit stays exactly as atomic and crash-safe as without it. SQLite: foreign
-  // keys off, WAL checkpointed every 64 MiB instead of 4 MiB by a thread and connection
-  // of the store's own rather than by the committing thread (kUnavailable from Off if one
-  // of those checkpoints failed; the data is intact), temporary sort files on disk
+  // keys off; with no other connection to the file, a rollback journal instead of WAL
+  // until Off; otherwise WAL checkpointed every 16384 pages instead of 1000 by a thread
+  // and connection of the store's own rather than by the committing thread (kUnavailable
+  // from Off if one of those checkpoints failed; the data is intact); temporary sort files on disk
   // instead of in memory (the merge of pending index entries sorts them: MACs and subject
   // ids, no personal data); PostgreSQL: nothing changes. Off restores the defaults. Only
   // outside a transaction (kFailedPrecondition otherwise).

@@ -1121,32 +1121,33 @@ Status SqliteStore::SetBulkLoad(bool on) {
   bulk_checkpoints_ = 0;
   int rc = sqlite3_exec(db_, kBulkOnPragmas, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return Error(rc, "enter bulk load");
-  sqlite3_busy_timeout(db_, 0);
-  Result<std::string> mode = SetJournalMode("DELETE");
-  sqlite3_busy_timeout(db_, busy_timeout_ms_);
-  if (mode.ok() && *mode == "delete") {
-    rc = sqlite3_exec(db_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr);
-    if (rc == SQLITE_OK) {
-      bulk_on_ = bulk_rollback_journal_ = true;
+  // The journal for the load: a rollback journal if the switch succeeds, else WAL and the
+  // checkpointer. Any failure leaves the connection as it was.
+  auto journal = [&]() -> Status {
+    sqlite3_busy_timeout(db_, 0);
+    Result<std::string> mode = SetJournalMode("DELETE");
+    sqlite3_busy_timeout(db_, busy_timeout_ms_);
+    if (!mode.ok()) return mode.status();
+    if (*mode == "delete") {
+      int src = sqlite3_exec(db_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr);
+      if (src != SQLITE_OK) {
+        Status failed = Error(src, "enter bulk load");
+        SetJournalMode("WAL").status().IgnoreError();
+        return failed;
+      }
+      bulk_rollback_journal_ = true;
       return Status::Ok();
     }
-    Status failed = Error(rc, "enter bulk load");
-    (void)SetJournalMode("WAL");
+    JV_ASSIGN_OR_RETURN(checkpointer_, WalCheckpointer::Start(path_, bulk_checkpoint_frames_));
+    sqlite3_wal_hook(db_, &BulkWalHook, checkpointer_.get());
+    return Status::Ok();
+  };
+  Status st = journal();
+  if (!st.ok()) {
     sqlite3_exec(db_, kBulkOffPragmas, nullptr, nullptr, nullptr);
-    return failed;
+    return st;
   }
-  if (!mode.ok()) {
-    sqlite3_exec(db_, kBulkOffPragmas, nullptr, nullptr, nullptr);
-    return mode.status();
-  }
-  auto started = WalCheckpointer::Start(path_, bulk_checkpoint_frames_);
-  if (!started.ok()) {
-    sqlite3_exec(db_, kBulkOffPragmas, nullptr, nullptr, nullptr);
-    return started.status();
-  }
-  checkpointer_ = std::move(started).value();
   bulk_on_ = true;
-  sqlite3_wal_hook(db_, &BulkWalHook, checkpointer_.get());
   return Status::Ok();
 }
 

@@ -140,8 +140,9 @@ class SqliteStore : public Store {
   Status PutIndexPending(const IndexRow& row) override;
   Status PutIndexPendingRows(const std::vector<IndexRow>& rows) override;
   Result<int64_t> MergePendingIndexes() override;
-  // Bulk-load mode also moves checkpoints to a thread and connection of their own
-  // (sqlite_checkpointer.h); leaving it returns that thread's first error, if any.
+  // Bulk-load mode: a rollback journal when alone on the file, else checkpoints on a thread
+  // and connection of their own (sqlite_checkpointer.h), whose first error, if any,
+  // leaving the mode returns. See the top comment.
   Status SetBulkLoad(bool on) override;
   Status Compact() override;
   // Background checkpoints completed in the current bulk load, or in the last one; tests.
