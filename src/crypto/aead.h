@@ -39,6 +39,12 @@ class Aead {
   // Decrypts; kDataLoss if the sealed bytes, aad or key do not match.
   Result<SecretBuffer> Open(ByteView sealed, ByteView aad);
 
+  // Re-keys this object with `key`, as if it were Create(suite, key), keeping its OpenSSL
+  // contexts (std: each keyed context is given the new AES key schedule in place). For a
+  // caller sealing under many keys in turn — the import seals each new customer's record
+  // under that customer's key — this saves a context per message. The old key's schedule
+  // is overwritten, not kept. kInvalidArgument for a wrong key size (the old key stays).
+  Status SetKey(const SecretBuffer& key);
   // Bytes added to the plaintext size by Seal.
   size_t Overhead() const;
 

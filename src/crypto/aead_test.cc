@@ -215,6 +215,52 @@ TEST_P(AeadSuiteTest, OpensFirstThenSealsAndOpensOnOneObject) {
   }
 }
 
+// SetKey makes the object Create(suite, new key): the same bytes as the free Seal under
+// the new key from the same nonce source, after the contexts were keyed with the old one
+// in both directions, and nothing the old key opens any more.
+TEST_P(AeadSuiteTest, SetKeySealsAndOpensAsANewObjectWould) {
+  auto aead = Aead::Create(GetParam(), Key(1));
+  ASSERT_TRUE(aead.ok());
+  FakeRandom r1(9);
+  auto under_old = (*aead)->Seal(AsBytes("old"), AsBytes("a"), r1);
+  ASSERT_TRUE(under_old.ok());
+  ASSERT_TRUE((*aead)->Open(*under_old, AsBytes("a")).ok());  // both directions keyed
+  for (int k = 2; k <= 4; ++k) {
+    ASSERT_TRUE((*aead)->SetKey(Key(k)).ok());
+    FakeRandom ra(100 + k), rb(100 + k);
+    auto mine = (*aead)->Seal(AsBytes("record " + std::to_string(k)), AsBytes("aad"), ra);
+    auto fresh = Seal(GetParam(), Key(k), AsBytes("record " + std::to_string(k)),
+                      AsBytes("aad"), rb);
+    ASSERT_TRUE(mine.ok() && fresh.ok());
+    EXPECT_EQ(Hex(*mine), Hex(*fresh));
+    auto back = (*aead)->Open(*fresh, AsBytes("aad"));
+    ASSERT_TRUE(back.ok()) << k;
+    EXPECT_EQ(back->str(), "record " + std::to_string(k));
+    EXPECT_EQ((*aead)->Open(*under_old, AsBytes("a")).status().code(), StatusCode::kDataLoss);
+  }
+  // A wrong size is refused and the key in use stays.
+  EXPECT_EQ((*aead)->SetKey(SecretBuffer(16)).code(), StatusCode::kInvalidArgument);
+  FakeRandom rc(7), rd(7);
+  auto still = (*aead)->Seal(AsBytes("x"), AsBytes(""), rc);
+  auto expect = Seal(GetParam(), Key(4), AsBytes("x"), AsBytes(""), rd);
+  ASSERT_TRUE(still.ok() && expect.ok());
+  EXPECT_EQ(Hex(*still), Hex(*expect));
+}
+
+// Re-keyed before the decryption context exists: that context is made with the new key.
+TEST_P(AeadSuiteTest, SetKeyBeforeFirstOpen) {
+  auto aead = Aead::Create(GetParam(), Key(1));
+  ASSERT_TRUE(aead.ok());
+  FakeRandom random(3);
+  ASSERT_TRUE((*aead)->Seal(AsBytes("warm"), AsBytes(""), random).ok());
+  ASSERT_TRUE((*aead)->SetKey(Key(2)).ok());
+  auto other = Seal(GetParam(), Key(2), AsBytes("new"), AsBytes("b"), random);
+  ASSERT_TRUE(other.ok());
+  auto o = (*aead)->Open(*other, AsBytes("b"));
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->str(), "new");
+}
+
 TEST_P(AeadSuiteTest, FreshNonceEachTime) {
   auto a = Seal(GetParam(), Key(1), AsBytes("same"), AsBytes("aad"),
                 SystemRandom::Get());

@@ -254,6 +254,25 @@ size_t Aead::Overhead() const {
   return 1 + NonceSize(impl_->suite) + TagSize(impl_->suite);
 }
 
+Status Aead::SetKey(const SecretBuffer& key) {
+  if (key.size() != kKeySize) return InvalidArgumentError("aead: key must be 32 bytes");
+  if (impl_->suite != Suite::kStd) return impl_->Init(impl_->suite, key);
+  // A null cipher keeps the context's AES-256-GCM; a null IV is set per message.
+  for (int encrypt : {1, 0}) {
+    EVP_CIPHER_CTX* c = (encrypt ? impl_->enc : impl_->dec).get();
+    if (c != nullptr &&
+        EVP_CipherInit_ex2(c, nullptr, key.data(), nullptr, encrypt, nullptr) != 1) {
+      return internal::OpensslError("aead: aes-256-gcm key setup");
+    }
+  }
+  if (impl_->enc != nullptr && impl_->dec != nullptr) {
+    impl_->key.Clear();
+  } else {
+    impl_->key = key.Clone();  // for the context still to be made
+  }
+  return Status::Ok();
+}
+
 Result<Bytes> Aead::Seal(ByteView plaintext, ByteView aad, Random& random) {
   if (plaintext.size() > kMaxPlaintext || aad.size() > kMaxPlaintext) {
     return InvalidArgumentError("aead: message too long");
