@@ -149,6 +149,22 @@ Result<Bytes> Keyring::WrapDataKey(const std::string& subject_id, const std::str
                       Ad(kDekLabel, {vault_id_, subject_id, key_class}), random);
 }
 
+Result<std::vector<Bytes>> Keyring::WrapDataKeys(std::span<const KeyToWrap> keys,
+                                                 const std::string& key_class,
+                                                 Random& random) const {
+  std::vector<Bytes> out;
+  if (keys.empty()) return out;
+  JV_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Aead> aead, crypto::Aead::Create(suite_, master_));
+  out.reserve(keys.size());
+  for (const KeyToWrap& k : keys) {
+    JV_ASSIGN_OR_RETURN(Bytes w, aead->Seal(k.dek->view(),
+                                            Ad(kDekLabel, {vault_id_, k.subject_id, key_class}),
+                                            random));
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
 Result<SecretBuffer> Keyring::UnwrapDataKey(const std::string& subject_id,
                                             const std::string& key_class,
                                             ByteView wrapped) const {

@@ -14,6 +14,7 @@
 // the caller must not run concurrently with other use.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -79,6 +80,14 @@ class Keyring {
   SecretBuffer NewDataKey(Random& random) const;
   Result<Bytes> WrapDataKey(const std::string& subject_id, const std::string& key_class,
                             const SecretBuffer& dek, Random& random) const;
+  // WrapDataKey(keys[i].subject_id, key_class, *keys[i].dek) for each i, with one set-up
+  // of the master key for them all (the import's new customers of a batch).
+  struct KeyToWrap {
+    std::string_view subject_id;
+    const SecretBuffer* dek;
+  };
+  Result<std::vector<Bytes>> WrapDataKeys(std::span<const KeyToWrap> keys,
+                                          const std::string& key_class, Random& random) const;
   // kDataLoss if `wrapped` was not made for this (subject, class) under this master key.
   Result<SecretBuffer> UnwrapDataKey(const std::string& subject_id,
                                      const std::string& key_class, ByteView wrapped) const;

@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "src/common/strings.h"
+#include "src/vault/keyring.h"
 
 namespace jv::vault {
 namespace {
@@ -199,6 +201,39 @@ INSTANTIATE_TEST_SUITE_P(Suites, VaultTest,
                          [](const auto& info) {
                            return std::string(crypto::SuiteName(info.param));
                          });
+
+// WrapDataKeys is WrapDataKey for each key, byte for byte from the same nonce source, and
+// each wrapped key opens only for its own subject.
+TEST_P(VaultTest, WrapDataKeysEqualsWrapDataKeyOneByOne) {
+  FakeRandom keys_random(11);
+  Keyring ring(GetParam(), "v_test", SecretBuffer(32), SecretBuffer(32));  // zero keys
+  std::vector<SecretBuffer> deks;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    deks.push_back(ring.NewDataKey(keys_random));
+    ids.push_back("s_" + std::to_string(i));
+  }
+  std::vector<Keyring::KeyToWrap> want;
+  for (int i = 0; i < 5; ++i) want.push_back({ids[i], &deks[i]});
+  FakeRandom ra(5), rb(5);
+  auto many = ring.WrapDataKeys(want, kClassProfile, ra);
+  ASSERT_TRUE(many.ok()) << many.status().ToString();
+  ASSERT_EQ(many->size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    auto one = ring.WrapDataKey(ids[i], kClassProfile, deks[i], rb);
+    ASSERT_TRUE(one.ok());
+    EXPECT_EQ((*many)[i], *one) << i;
+    auto back = ring.UnwrapDataKey(ids[i], kClassProfile, (*many)[i]);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->view().size(), deks[i].view().size());
+    EXPECT_TRUE(std::equal(back->view().begin(), back->view().end(), deks[i].view().begin()));
+    EXPECT_EQ(ring.UnwrapDataKey(ids[(i + 1) % 5], kClassProfile, (*many)[i]).status().code(),
+              StatusCode::kDataLoss);
+  }
+  auto none = ring.WrapDataKeys({}, kClassProfile, ra);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
 
 TEST(VaultConfigTest, RoundTripAndErrors) {
   VaultConfig c;
