@@ -179,6 +179,12 @@ class Store {
   virtual Status InsertSubject(const SubjectRow& s) = 0;     // kAlreadyExists on duplicate id
   virtual Result<SubjectRow> GetSubject(const std::string& id) = 0;  // kNotFound
   virtual Status UpdateSubject(const SubjectRow& s) = 0;     // kNotFound if absent
+  // InsertSubject for each row, in order (SQLite: many rows per statement). On an error
+  // which of the rows were written is unspecified: the caller rolls its transaction back.
+  virtual Status InsertSubjects(const std::vector<SubjectRow>& rows) {
+    for (const SubjectRow& r : rows) JV_RETURN_IF_ERROR(InsertSubject(r));
+    return Status::Ok();
+  }
   // Read-modify-write of one subject: reads it inside the open transaction and keeps every
   // other writer from changing it until that transaction ends, so a decision taken on the
   // returned state cannot be overwritten by a concurrent one (SQLite: Begin() already holds
@@ -196,6 +202,12 @@ class Store {
 
   // --- data keys ---------------------------------------------------------------------------
   virtual Status PutDataKey(const DataKeyRow& k) = 0;  // insert or replace
+  // PutDataKey for each row, in order (a later row replaces an earlier one of the same
+  // subject and class), with InsertSubjects' batching and error rule.
+  virtual Status PutDataKeys(const std::vector<DataKeyRow>& rows) {
+    for (const DataKeyRow& r : rows) JV_RETURN_IF_ERROR(PutDataKey(r));
+    return Status::Ok();
+  }
   virtual Result<DataKeyRow> GetDataKey(const std::string& subject_id,
                                         const std::string& key_class) = 0;  // kNotFound
   // A subject's keys in key_class order (empty if none).
@@ -211,6 +223,12 @@ class Store {
   // Returns the new id (r.id is ignored). Ids increase and are never reused, even after
   // DeleteRecords.
   virtual Result<int64_t> InsertRecord(const RecordRow& r) = 0;
+  // InsertRecord for each row, in order (so their ids increase in that order), with
+  // InsertSubjects' batching and error rule.
+  virtual Status InsertRecords(const std::vector<RecordRow>& rows) {
+    for (const RecordRow& r : rows) JV_RETURN_IF_ERROR(InsertRecord(r).status());
+    return Status::Ok();
+  }
   // All records of a subject, oldest first.
   virtual Result<std::vector<RecordRow>> ListRecords(const std::string& subject_id) = 0;
   // Deletes one class, or all of the subject's records when key_class is nullopt; returns

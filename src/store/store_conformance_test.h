@@ -1087,6 +1087,72 @@ TYPED_TEST_P(StoreConformanceTest, PendingIndexRowsAreAppendedInOrder) {
   JV_CT_ASSERT_OK(s.Rollback());
 }
 
+// InsertSubjects, PutDataKeys and InsertRecords are their one-row calls in order: 150 rows
+// each (two groups of the SQLite store's multi-row statements and a remainder) read back
+// with every column, records' ids increasing in row order, a data key given twice keeps
+// the later; a repeated subject id and a record of an unknown subject are refused with the
+// one-row codes.
+TYPED_TEST_P(StoreConformanceTest, ManyRowWritesEqualOneRowWrites) {
+  Store& s = this->s();
+  std::vector<SubjectRow> subjects;
+  std::vector<DataKeyRow> keys;
+  std::vector<RecordRow> records;
+  for (int i = 0; i < 150; ++i) {
+    SubjectRow sub = this->Subject("s_m" + std::to_string(1000 + i), i % 7 == 0 ? "frozen"
+                                                                             : "active");
+    sub.attrs_json = "{\"n\":" + std::to_string(i) + "}";
+    sub.created_micros = 10 + i;
+    subjects.push_back(sub);
+    keys.push_back({sub.id, "profile", Bytes{static_cast<uint8_t>(i), 1}});
+    RecordRow r = this->Record(sub.id, i % 2 ? "profile" : "aml_10y",
+                               Bytes(static_cast<size_t>(i % 5), static_cast<uint8_t>(i)));
+    r.row_no = 1000 - i;
+    r.fields = "f" + std::to_string(i);
+    records.push_back(r);
+  }
+  keys.push_back({"s_m1003", "profile", Bytes{9, 9}});  // replaces the earlier one
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.InsertSubjects(subjects));
+  JV_CT_ASSERT_OK(s.PutDataKeys(keys));
+  JV_CT_ASSERT_OK(s.InsertRecords(records));
+  JV_CT_ASSERT_OK(s.Commit());
+  int64_t last_id = 0;
+  for (int i = 0; i < 150; ++i) {
+    const SubjectRow& want = subjects[i];
+    JV_CT_ASSIGN(SubjectRow got, s.GetSubject(want.id));
+    EXPECT_EQ(got.state, want.state);
+    EXPECT_EQ(got.attrs_json, want.attrs_json);
+    EXPECT_EQ(got.created_micros, want.created_micros);
+    EXPECT_EQ(got.updated_micros, want.updated_micros);
+    JV_CT_ASSIGN(DataKeyRow key, s.GetDataKey(want.id, "profile"));
+    EXPECT_EQ(key.wrapped, i == 3 ? (Bytes{9, 9}) : (Bytes{static_cast<uint8_t>(i), 1}));
+    JV_CT_ASSIGN(std::vector<RecordRow> recs, s.ListRecords(want.id));
+    ASSERT_EQ(recs.size(), 1u) << i;
+    EXPECT_EQ(recs[0].key_class, records[i].key_class);
+    EXPECT_EQ(recs[0].source_id, records[i].source_id);
+    EXPECT_EQ(recs[0].row_no, records[i].row_no);
+    EXPECT_EQ(recs[0].fields, records[i].fields);
+    EXPECT_EQ(recs[0].ciphertext, records[i].ciphertext);  // zero-length stays a blob
+    EXPECT_EQ(recs[0].created_micros, records[i].created_micros);
+    EXPECT_GT(recs[0].id, last_id) << i;
+    last_id = recs[0].id;
+  }
+  JV_CT_ASSIGN(auto by_state, s.CountSubjectsByState());
+  EXPECT_EQ(by_state["frozen"], 22);
+  // A repeated id in a full group, and a record of an unknown subject, as the one-row calls.
+  std::vector<SubjectRow> again(subjects.begin(), subjects.begin() + 64);
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_EXPECT_CODE(s.InsertSubjects(again), StatusCode::kAlreadyExists);
+  JV_CT_ASSERT_OK(s.Rollback());
+  std::vector<RecordRow> ghost(64, this->Record("s_m1000", "profile", Bytes{1}));
+  ghost[40].subject_id = "s_ghost";
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_EXPECT_CODE(s.InsertRecords(ghost), StatusCode::kFailedPrecondition);
+  JV_CT_ASSERT_OK(s.Rollback());
+  JV_CT_ASSIGN(std::vector<RecordRow> after, s.ListRecords("s_m1000"));
+  EXPECT_EQ(after.size(), 1u);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(
     StoreConformanceTest, BackendIsNamed, MetaRoundTripAndOverwrite,
     WritesOutsideTransactionAreVisibleToAnotherConnection, KeySlotsPutListReplaceDelete,
@@ -1108,7 +1174,8 @@ REGISTER_TYPED_TEST_SUITE_P(
     TransactionObjectRollsBackOnScopeExitUnlessCommitted, TransactionsDoNotNest,
     DocumentedErrorInsideTransactionKeepsIt, CommittedDataSurvivesClose,
     CompactKeepsLiveDataAndRefusesInsideTransaction, BulkLoadKeepsTransactionsAndRestoresChecks,
-    PendingIndexEntriesAreSeenThenMergedInOrder, PendingIndexRowsAreAppendedInOrder);
+    PendingIndexEntriesAreSeenThenMergedInOrder, PendingIndexRowsAreAppendedInOrder,
+    ManyRowWritesEqualOneRowWrites);
 
 // --- snapshot and restore (a separate group: StoreSnapshotTest) --------------------------
 //

@@ -71,8 +71,9 @@ struct Finalizer {
 // halves the per-row cost of a single-row statement.
 constexpr size_t kRowsPerInsert = 64;
 
+// OR FAIL: no statement journal for a statement of many rows (sqlite_bulk_insert.cc).
 std::string MultiRowInsert(const char* table, const char* conflict) {
-  std::string sql = std::string("INSERT INTO ") + table + " (kind, mac, subject_id) VALUES ";
+  std::string sql = std::string("INSERT OR FAIL INTO ") + table + " (kind, mac, subject_id) VALUES ";
   for (size_t i = 0; i < kRowsPerInsert; ++i) sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
   return sql + conflict;
 }

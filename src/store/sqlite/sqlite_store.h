@@ -91,6 +91,7 @@ class SqliteStore : public Store {
   Status DeleteKeySlot(const std::string& id) override;
 
   Status InsertSubject(const SubjectRow& s) override;
+  Status InsertSubjects(const std::vector<SubjectRow>& rows) override;
   Result<SubjectRow> GetSubject(const std::string& id) override;
   Result<SubjectRow> GetSubjectForUpdate(const std::string& id) override;
   Status UpdateSubject(const SubjectRow& s) override;
@@ -99,6 +100,7 @@ class SqliteStore : public Store {
   Result<std::map<std::string, int64_t>> CountSubjectsByState() override;
 
   Status PutDataKey(const DataKeyRow& k) override;
+  Status PutDataKeys(const std::vector<DataKeyRow>& rows) override;
   Result<DataKeyRow> GetDataKey(const std::string& subject_id,
                                 const std::string& key_class) override;
   Result<std::vector<DataKeyRow>> ListDataKeys(const std::string& subject_id) override;
@@ -107,6 +109,7 @@ class SqliteStore : public Store {
                                  const std::optional<std::string>& key_class) override;
 
   Result<int64_t> InsertRecord(const RecordRow& r) override;
+  Status InsertRecords(const std::vector<RecordRow>& rows) override;
   Result<std::vector<RecordRow>> ListRecords(const std::string& subject_id) override;
   Result<int64_t> DeleteRecords(const std::string& subject_id,
                                 const std::optional<std::string>& key_class) override;
@@ -177,6 +180,13 @@ class SqliteStore : public Store {
   // entries, 64 rows per statement, the rest through PutIndexPending / PutIndex; buffered
   // (Add, Flush) or not (Insert). sqlite_pending_merge.cc.
   class IndexRowWriter;
+  // Many rows per statement (sqlite_bulk_insert.cc): `sql` is a statement of
+  // kRowsPerStatement tuples of `per_row` parameters each; bind(st, first, row) binds one
+  // row from parameter `first` (SQLITE_STATIC: the rows outlive the step). Each full group
+  // of rows is one step; the rest go through one(row), the single-row statement.
+  template <typename Row, typename BindRow, typename OneRow>
+  Status InsertGrouped(const std::vector<Row>& rows, const std::string& sql, int per_row,
+                       BindRow bind, OneRow one, std::string_view what);
   // Returns the cached statement for `sql` (keyed by the literal's address).
   Result<sqlite3_stmt*> Prepare(const char* sql);
   Status ExecSimple(const char* sql, std::string_view what);
