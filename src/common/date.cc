@@ -78,7 +78,21 @@ Date Date::AddMonths(int n) const {
 }
 
 std::string Date::ToString() const {
-  char buf[16];
+  if (year >= 0 && year <= 9999 && month >= 0 && month <= 99 && day >= 0 && day <= 99) {
+    // The import formats a date per date cell: digits by hand, as "%04d-%02d-%02d" would.
+    const char out[10] = {static_cast<char>('0' + year / 1000),
+                          static_cast<char>('0' + year / 100 % 10),
+                          static_cast<char>('0' + year / 10 % 10),
+                          static_cast<char>('0' + year % 10),
+                          '-',
+                          static_cast<char>('0' + month / 10),
+                          static_cast<char>('0' + month % 10),
+                          '-',
+                          static_cast<char>('0' + day / 10),
+                          static_cast<char>('0' + day % 10)};
+    return std::string(out, sizeof out);
+  }
+  char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
   return buf;
 }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 namespace jv {
 namespace {
 
@@ -12,6 +15,24 @@ TEST(DateTest, RoundTripsDays) {
     EXPECT_EQ(Date::FromDays(d).ToDays(), d);
   }
   EXPECT_EQ(Date({2026, 11, 26}).ToDays(), 20783);
+}
+
+// ToString is "%04d-%02d-%02d" (hand-made digits for years 0..9999, printf beyond).
+TEST(DateTest, ToStringIsPrintfOfItsFields) {
+  auto printf_of = [](const Date& d) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+    return std::string(buf);
+  };
+  for (int64_t days = -800000; days < 3000000; days += 331) {
+    const Date d = Date::FromDays(days);
+    ASSERT_EQ(d.ToString(), printf_of(d)) << days;
+  }
+  for (const Date& d : {Date{0, 1, 1}, Date{9999, 12, 31}, Date{10000, 1, 1}, Date{-1, 1, 1},
+                        Date{2026, 0, 0}, Date{7, 3, 9}, Date{2026, 100, 5}}) {
+    EXPECT_EQ(d.ToString(), printf_of(d));
+  }
+  EXPECT_EQ(Date({2026, 11, 27}).ToString(), "2026-11-27");
 }
 
 TEST(DateTest, ParseRejectsImpossibleDates) {

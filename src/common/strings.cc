@@ -145,6 +145,21 @@ Result<std::string> NormalizeCell(std::string_view s) {
   return std::string(TrimSpace(n));
 }
 
+bool NormalizeCellInto(std::string_view s, std::string* out) {
+  if (IsAsciiOrCjkUnified(s)) {
+    std::string_view t = TrimSpace(s);
+    out->assign(t.data(), t.size());
+    return true;
+  }
+  Result<std::string> n = NormalizeCell(s);
+  if (!n.ok()) {
+    out->clear();
+    return false;
+  }
+  *out = std::move(n).value();
+  return true;
+}
+
 std::string ToLowerAscii(std::string_view s) {
   std::string r(s);
   for (char& c : r)

@@ -23,6 +23,10 @@ std::string_view TrimSpace(std::string_view s);
 
 // NFKC then TrimSpace: the cell normalization of SPEC §5.3.
 Result<std::string> NormalizeCell(std::string_view s);
+// The same into *out (false, *out empty, for invalid UTF-8), reusing its buffer: the
+// import's per-cell call, where text already NFKC (ASCII, CJK ideographs) needs no copy
+// beyond the one into *out.
+bool NormalizeCellInto(std::string_view s, std::string* out);
 
 // True if `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view s);

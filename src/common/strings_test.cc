@@ -63,6 +63,7 @@ TEST(StringsTest, NfkcQuickPathAgreesWithIcu) {
       utf8(0x5F20), utf8(0x3000), utf8(0xFF11), utf8(0xFF21), utf8(0xF900), utf8(0x2F00),
       utf8(0xAC00), utf8(0x11A8), utf8(0x1100), utf8(0x1161), utf8(0x3231), utf8(0xA0000)};
   std::mt19937 rng(20261127);  // fixed: the same strings on every run
+  std::string into;  // NormalizeCellInto's buffer, reused across strings as the import does
   for (int i = 0; i < 5000; ++i) {
     std::string s;
     const int len = 1 + static_cast<int>(rng() % 8);
@@ -70,11 +71,15 @@ TEST(StringsTest, NfkcQuickPathAgreesWithIcu) {
     auto got = NormalizeNfkc(s);
     ASSERT_TRUE(got.ok());
     ASSERT_EQ(*got, IcuNfkc(s)) << HexEncode(AsBytes(s));
+    ASSERT_TRUE(NormalizeCellInto(s, &into));
+    ASSERT_EQ(into, *NormalizeCell(s)) << HexEncode(AsBytes(s));
   }
   // Bytes the quick path must not take for CJK: truncated, a bad continuation, overlong.
-  EXPECT_FALSE(NormalizeNfkc("\xE4\xB8").ok());
-  EXPECT_FALSE(NormalizeNfkc("\xE5\x41\x80").ok());
-  EXPECT_FALSE(NormalizeNfkc("\xE0\x80\x80").ok());
+  for (const char* bad : {"\xE4\xB8", "\xE5\x41\x80", "\xE0\x80\x80"}) {
+    EXPECT_FALSE(NormalizeNfkc(bad).ok());
+    EXPECT_FALSE(NormalizeCellInto(bad, &into));
+    EXPECT_TRUE(into.empty());
+  }
 }
 
 TEST(StringsTest, NormalizeCellTrimsIdeographicSpaceAndBom) {
