@@ -1,10 +1,12 @@
 #include "src/ingest/importer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <set>
@@ -82,12 +84,7 @@ struct Cell {
 bool EvalCell(ValueType type, std::string_view raw, const Date& import_date, Cell* c) {
   c->present = c->valid = c->amount = false;
   c->canonical.clear();
-  Result<std::string> n = NormalizeCell(raw);
-  if (!n.ok()) {
-    c->norm.clear();
-    return false;
-  }
-  c->norm = std::move(n).value();
+  if (!NormalizeCellInto(raw, &c->norm)) return false;
   if (c->norm.empty()) return true;
   c->present = true;
   switch (type) {
@@ -157,29 +154,39 @@ class RecordBuilder {
   void Clear() {
     entries_.clear();
     invalid_.clear();
+    owned_used_ = 0;
   }
-  void Add(std::string name, const Cell& c) {
+  // `name` must stay valid until Serialize (a field name of the kind's table, or one made
+  // by Own).
+  void Add(std::string_view name, const Cell& c) {
     Entry e;
-    e.name = std::move(name);
+    e.name = name;
     if (c.valid && c.amount) {
       e.number = true;
       e.fen = c.fen;
     } else {
       e.text = c.valid && !c.canonical.empty() ? &c.canonical : &c.norm;
     }
-    entries_.push_back(std::move(e));
+    entries_.push_back(e);
   }
-  void AddInvalid(const std::string& name) { invalid_.push_back(name); }
+  void AddInvalid(std::string_view name) { invalid_.push_back(name); }
+  // Storage for a name made for this row ("mobile.c3", "c7"), valid until the next Clear.
+  std::string_view Own(std::string name) {
+    if (owned_used_ == owned_.size()) owned_.emplace_back();
+    std::string& slot = owned_[owned_used_++];
+    slot = std::move(name);
+    return slot;
+  }
   // The field names (comma-separated, the records.fields column and AAD) and the JSON.
   void Serialize(std::string* names, std::string* plain) {
     if (!invalid_.empty()) {
       Entry e;
       e.name = "_invalid";
       e.invalid = true;
-      entries_.push_back(std::move(e));
+      entries_.push_back(e);
     }
-    // Stable insertion sort: a row has a few dozen entries at most, mostly in order
-    // already, and std::stable_sort took a temporary buffer from the heap every row.
+    // Stable insertion sort of small values: a row has a few dozen entries at most, mostly
+    // in order already, and std::stable_sort took a temporary buffer from the heap every row.
     for (size_t i = 1; i < entries_.size(); ++i) {
       for (size_t j = i; j > 0 && entries_[j].name < entries_[j - 1].name; --j) {
         std::swap(entries_[j], entries_[j - 1]);
@@ -206,7 +213,9 @@ class RecordBuilder {
         }
         plain->push_back(']');
       } else if (e.number) {
-        plain->append(std::to_string(e.fen));
+        char buf[24];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, e.fen);
+        plain->append(buf, end);
       } else {
         AppendJsonString(*e.text, plain);
       }
@@ -216,14 +225,16 @@ class RecordBuilder {
 
  private:
   struct Entry {
-    std::string name;
+    std::string_view name;
     const std::string* text = nullptr;  // into the row's cells (valid until the next row)
     bool number = false;
     bool invalid = false;
     int64_t fen = 0;
   };
   std::vector<Entry> entries_;
-  std::vector<std::string> invalid_;
+  std::vector<std::string_view> invalid_;
+  std::deque<std::string> owned_;  // deque: growing it keeps earlier names in place
+  size_t owned_used_ = 0;
 };
 
 Status WithPath(const std::string& path, const Status& st) {
@@ -332,9 +343,10 @@ class Importer {
   // On the main thread: moves the rows' index entries (their MACs) into b.index_run.
   void SortIndexRun(Batch& b) const;
   // Seals a row's record JSON under `dek` (as Vault::AddRecord does) into r.sealed and
-  // wipes the JSON.
+  // wipes the JSON. `aead` is the calling thread's (main_aead_ or writer_aead_), made on
+  // first use and re-keyed for each row.
   Status SealRow(PendingRow& r, const std::string& sid, const std::string& key_class,
-                 const SecretBuffer& dek) const;
+                 const SecretBuffer& dek, std::unique_ptr<crypto::Aead>& aead) const;
   // A subject's attributes after this import's batch: `a` is what the store holds.
   // Adds the change in minors to *minors_delta.
   json SubjectAttrs(const Batch::Subject& bs, json a, int* minors_delta) const;
@@ -404,6 +416,14 @@ class Importer {
   std::unordered_map<uint32_t, size_t> pending_pos_;
 
   std::unique_ptr<Batch> in_flight_;  // the batch the writer thread is writing
+  // Each thread's AEAD for sealing records: its contexts are kept and re-keyed per row.
+  // They hold the key schedule of the last record's data key until the import ends.
+  std::unique_ptr<crypto::Aead> main_aead_, writer_aead_;
+  // The writer thread's rows of a batch, kept between batches so that their arrays are
+  // not allocated and faulted in again for every batch.
+  std::vector<store::SubjectRow> written_subjects_;
+  std::vector<store::DataKeyRow> written_keys_;
+  std::vector<store::RecordRow> written_records_;
   std::thread writer_;
 
   std::vector<Cell> cells_;
@@ -647,19 +667,20 @@ Status Importer::ProcessRow(const Row& row) {
     if (pick < 0) continue;
     chosen[fi] = pick;
     categories |= field_category_bit_[fi];
-    const std::string name(fields_[fi].name);
+    const std::string_view name = fields_[fi].name;
     if (!cells_[pick].valid) record_.AddInvalid(name);
     record_.Add(name, cells_[pick]);
     for (int c : cols) {
       if (c == pick || !cells_[c].present) continue;
-      std::string extra = name + ".c" + std::to_string(c + 1);
+      std::string_view extra =
+          record_.Own(std::string(name) + ".c" + std::to_string(c + 1));
       if (!cells_[c].valid) record_.AddInvalid(extra);
-      record_.Add(std::move(extra), cells_[c]);
+      record_.Add(extra, cells_[c]);
     }
   }
   for (size_t c = 0; c < ncol; ++c) {
     if (col_field_[c] < 0 && cells_[c].present) {
-      record_.Add("c" + std::to_string(c + 1), cells_[c]);
+      record_.Add(record_.Own("c" + std::to_string(c + 1)), cells_[c]);
     }
   }
   if (v_ != nullptr) record_.Serialize(&pr.names, &pr.plain);
@@ -982,30 +1003,44 @@ std::string Importer::CreatedAttrs(const Batch::Subject& bs, int* minors_delta) 
 Status Importer::SealCreated(Batch& b) {
   if (v_ == nullptr) return Status::Ok();
   const std::string key_class(KeyClassForKind(o_.kind));
-  std::unordered_map<std::string_view, SecretBuffer> new_keys;
+  // Each new subject's data key, wrapped with one set-up of the master key for the batch.
+  std::vector<SecretBuffer> deks;
+  std::vector<Batch::Subject*> made;
+  std::unordered_map<uint32_t, uint32_t> dek_of;  // resolver index -> position in deks
   for (Batch::Subject& bs : b.subjects) {
     if (!bs.p.created) continue;
     bs.attrs_json = CreatedAttrs(bs, &b.minors_delta);
-    SecretBuffer dek = v_->keys().NewDataKey(v_->random());
-    JV_ASSIGN_OR_RETURN(bs.wrapped_key,
-                        v_->keys().WrapDataKey(bs.sid, key_class, dek, v_->random()));
-    new_keys.emplace(bs.sid, std::move(dek));
+    dek_of.emplace(bs.p.idx, static_cast<uint32_t>(deks.size()));
+    deks.push_back(v_->keys().NewDataKey(v_->random()));
+    made.push_back(&bs);
   }
+  std::vector<vault::Keyring::KeyToWrap> to_wrap;
+  to_wrap.reserve(made.size());
+  for (size_t k = 0; k < made.size(); ++k) to_wrap.push_back({made[k]->sid, &deks[k]});
+  JV_ASSIGN_OR_RETURN(std::vector<Bytes> wrapped,
+                      v_->keys().WrapDataKeys(to_wrap, key_class, v_->random()));
+  for (size_t k = 0; k < made.size(); ++k) made[k]->wrapped_key = std::move(wrapped[k]);
   for (size_t i = 0; i < b.rows.size(); ++i) {
     PendingRow& r = b.rows[i];
     if (r.placeholder) continue;
-    const std::string& sid = b.row_sids[i];
-    auto nk = new_keys.find(sid);
-    if (nk != new_keys.end()) JV_RETURN_IF_ERROR(SealRow(r, sid, key_class, nk->second));
+    auto nk = dek_of.find(r.subject);
+    if (nk == dek_of.end()) continue;
+    JV_RETURN_IF_ERROR(SealRow(r, b.row_sids[i], key_class, deks[nk->second], main_aead_));
   }
   return Status::Ok();
 }
 
 Status Importer::SealRow(PendingRow& r, const std::string& sid, const std::string& key_class,
-                         const SecretBuffer& dek) const {
-  // The same sealing as Vault::AddRecord, from the row's serialized JSON.
-  auto sealed = crypto::Seal(v_->suite(), dek, AsBytes(r.plain),
-                             vault::RecordAad(sid, key_class, r.names), v_->random());
+                         const SecretBuffer& dek, std::unique_ptr<crypto::Aead>& aead) const {
+  // The same sealing as Vault::AddRecord, from the row's serialized JSON, on this thread's
+  // AEAD object keyed with the subject's key (crypto::Aead::SetKey).
+  if (aead == nullptr) {
+    JV_ASSIGN_OR_RETURN(aead, crypto::Aead::Create(v_->suite(), dek));
+  } else {
+    JV_RETURN_IF_ERROR(aead->SetKey(dek));
+  }
+  auto sealed = aead->Seal(AsBytes(r.plain), vault::RecordAad(sid, key_class, r.names),
+                           v_->random());
   SecureWipe(r.plain.data(), r.plain.size());
   r.plain.clear();
   if (!sealed.ok()) return sealed.status();
@@ -1056,25 +1091,24 @@ Status Importer::WriteBatch(Batch& b) {
   store::Transaction txn(s);
   JV_RETURN_IF_ERROR(txn.Start());
   const int64_t now = b.now;
-  for (const Batch::Subject& bs : b.subjects) {
-    store::SubjectRow row;
-    if (bs.p.created) {
-      row.id = bs.sid;
-      row.state = "active";
-      row.created_micros = row.updated_micros = now;
-      row.attrs_json = bs.attrs_json;
-      JV_RETURN_IF_ERROR(s.InsertSubject(row));
-      continue;
-    }
-    JV_ASSIGN_OR_RETURN(row, s.GetSubject(bs.sid));
-    json a = json::parse(row.attrs_json, nullptr, false);
-    if (!a.is_object()) a = json::object();
-    row.updated_micros = now;
-    row.attrs_json = SubjectAttrs(bs, std::move(a), &b.minors_delta).dump();
-    JV_RETURN_IF_ERROR(s.UpdateSubject(row));
+  const std::string key_class(KeyClassForKind(o_.kind));
+  // The subjects this batch created, with their data keys (made and wrapped by
+  // SealCreated: no look-up of a key that cannot exist yet), many rows per statement.
+  std::vector<store::SubjectRow>& created = written_subjects_;
+  std::vector<store::DataKeyRow>& created_keys = written_keys_;
+  created.clear();
+  created_keys.clear();
+  for (Batch::Subject& bs : b.subjects) {
+    if (!bs.p.created) continue;
+    store::SubjectRow& row = created.emplace_back();
+    row.id = bs.sid;
+    row.state = "active";
+    row.created_micros = row.updated_micros = now;
+    row.attrs_json = std::move(bs.attrs_json);
+    created_keys.push_back({bs.sid, key_class, std::move(bs.wrapped_key)});
   }
   if (b.placeholder_pending) {
-    store::SubjectRow row;
+    store::SubjectRow& row = created.emplace_back();
     row.id = b.placeholder_id;
     row.state = "unmatched";
     row.attrs_json = json({{"placeholder", "unmatched_rows"},
@@ -1082,33 +1116,45 @@ Status Importer::WriteBatch(Batch& b) {
                            {"kind", std::string(ImportKindName(o_.kind))}})
                          .dump();
     row.created_micros = row.updated_micros = now;
-    JV_RETURN_IF_ERROR(s.InsertSubject(row));
   }
-  const std::string key_class(KeyClassForKind(o_.kind));
-  // Data keys of the subjects this batch created were made and wrapped by SealCreated
-  // (no look-up of a key that cannot exist yet); the others come from the vault.
-  for (Batch::Subject& bs : b.subjects) {
-    if (!bs.p.created) continue;
-    JV_RETURN_IF_ERROR(s.PutDataKey({bs.sid, key_class, std::move(bs.wrapped_key)}));
+  JV_RETURN_IF_ERROR(s.InsertSubjects(created));
+  JV_RETURN_IF_ERROR(s.PutDataKeys(created_keys));
+  created.clear();
+  created_keys.clear();
+  // Subjects from earlier batches or imports: their attributes merged with the store's.
+  for (const Batch::Subject& bs : b.subjects) {
+    if (bs.p.created) continue;
+    JV_ASSIGN_OR_RETURN(store::SubjectRow row, s.GetSubject(bs.sid));
+    json a = json::parse(row.attrs_json, nullptr, false);
+    if (!a.is_object()) a = json::object();
+    std::string attrs = SubjectAttrs(bs, std::move(a), &b.minors_delta).dump();
+    if (attrs == row.attrs_json) continue;  // a row that changed nothing about its subject
+    row.updated_micros = now;
+    row.attrs_json = std::move(attrs);
+    JV_RETURN_IF_ERROR(s.UpdateSubject(row));
   }
-  store::RecordRow rec;
-  rec.key_class = key_class;
-  rec.source_id = source_id_;
+  std::vector<store::RecordRow>& records = written_records_;
+  records.clear();
+  records.resize(b.rows.size());
   for (size_t i = 0; i < b.rows.size(); ++i) {
     PendingRow& r = b.rows[i];
     const std::string& sid = b.row_sids[i];
     if (r.sealed.empty()) {
       // A subject from an earlier batch or import, or the placeholder: its key is read.
       JV_ASSIGN_OR_RETURN(const SecretBuffer* dek, v_->DataKey(sid, key_class, true));
-      JV_RETURN_IF_ERROR(SealRow(r, sid, key_class, *dek));
+      JV_RETURN_IF_ERROR(SealRow(r, sid, key_class, *dek, writer_aead_));
     }
+    store::RecordRow& rec = records[i];
     rec.subject_id = sid;
+    rec.key_class = key_class;
+    rec.source_id = source_id_;
     rec.row_no = r.row_no;
     rec.fields = std::move(r.names);
     rec.ciphertext = std::move(r.sealed);
     rec.created_micros = now;
-    JV_RETURN_IF_ERROR(s.InsertRecord(rec).status());
   }
+  JV_RETURN_IF_ERROR(s.InsertRecords(records));
+  records.clear();  // the capacity stays for the next batch
   // Appended to the pending list (store.h PutIndexPending) after the batch's records, as
   // one sorted run; the final batch merges every run into the index in (kind, mac) order
   // (SqliteStore::MergePendingRuns), so the random-keyed index is written once per import
