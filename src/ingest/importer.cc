@@ -14,16 +14,11 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "src/classify/amount.h"
-#include "src/classify/bank_card.h"
 #include "src/classify/dates.h"
 #include "src/classify/divisions.h"
-#include "src/classify/email.h"
 #include "src/classify/fields.h"
 #include "src/classify/free_text.h"
 #include "src/classify/id_number.h"
-#include "src/classify/landline.h"
-#include "src/classify/mobile.h"
 #include "src/classify/person.h"
 #include "src/common/random.h"
 #include "src/common/secret_buffer.h"
@@ -31,6 +26,7 @@
 #include "src/crypto/aead.h"
 #include "src/crypto/hash.h"
 #include "src/ingest/json_text.h"
+#include "src/ingest/record_builder.h"
 #include "src/ingest/row_reader.h"
 #include "src/ingest/subject_attrs.h"
 #include "src/ingest/subject_resolver.h"
@@ -53,189 +49,6 @@ std::string_view CategoryName(int bit) {
   if (bit == kItemsCategory) return "customer_items";
   return classify::FieldCategoryName(static_cast<classify::FieldCategory>(bit));
 }
-
-// "12.5" for 1250 fen-like hundredths; "1200" for 120000.
-std::string DecimalFromHundredths(int64_t v) {
-  std::string sign = v < 0 ? "-" : "";
-  uint64_t a = v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v);
-  std::string s = sign + std::to_string(a / 100);
-  uint64_t frac = a % 100;
-  if (frac != 0) {
-    s += '.';
-    s += static_cast<char>('0' + frac / 10);
-    if (frac % 10 != 0) s += static_cast<char>('0' + frac % 10);
-  }
-  return s;
-}
-
-// One evaluated cell.
-struct Cell {
-  bool present = false;
-  bool valid = false;
-  std::string norm;       // NFKC + trimmed
-  std::string canonical;  // valid text types
-  int64_t fen = 0;        // kAmount
-  bool amount = false;
-  classify::IdNumber id;  // kIdNumber
-  Date date;              // kDate
-};
-
-// Evaluates `raw` as `type` (SPEC §5.3). Returns false if the cell is not valid UTF-8.
-bool EvalCell(ValueType type, std::string_view raw, const Date& import_date, Cell* c) {
-  c->present = c->valid = c->amount = false;
-  c->canonical.clear();
-  if (!NormalizeCellInto(raw, &c->norm)) return false;
-  if (c->norm.empty()) return true;
-  c->present = true;
-  switch (type) {
-    case ValueType::kText:
-      c->valid = true;
-      break;
-    case ValueType::kMobile: {
-      auto m = classify::CheckMobile(c->norm);
-      if ((c->valid = m.valid())) c->canonical = std::move(m.value);
-      break;
-    }
-    case ValueType::kIdNumber: {
-      c->id = classify::CheckIdNumber(c->norm, import_date);
-      if ((c->valid = c->id.valid())) c->canonical = c->id.canonical;
-      break;
-    }
-    case ValueType::kEmail: {
-      auto m = classify::CheckEmail(c->norm);
-      if ((c->valid = m.valid())) c->canonical = std::move(m.value);
-      break;
-    }
-    case ValueType::kBankCard: {
-      auto m = classify::CheckBankCard(c->norm);
-      if ((c->valid = m.valid())) c->canonical = std::move(m.value);
-      break;
-    }
-    case ValueType::kLandline: {
-      auto m = classify::CheckLandline(c->norm);
-      if ((c->valid = m.valid())) c->canonical = std::move(m.value);
-      break;
-    }
-    case ValueType::kGender: {
-      auto g = classify::ParseGender(c->norm);
-      if ((c->valid = g.valid())) c->canonical = std::string(classify::GenderName(g.value));
-      break;
-    }
-    case ValueType::kDate: {
-      auto d = classify::ParseDate(c->norm);
-      if ((c->valid = d.valid())) {
-        c->date = d.value;
-        c->canonical = d.value.ToString();
-      }
-      break;
-    }
-    case ValueType::kAmount: {
-      auto a = classify::ParseAmountFen(c->norm);
-      if ((c->valid = a.valid())) {
-        c->fen = a.value;
-        c->amount = true;
-      }
-      break;
-    }
-    case ValueType::kDecimal: {
-      auto a = classify::ParseAmountFen(c->norm);
-      if ((c->valid = a.valid())) c->canonical = DecimalFromHundredths(a.value);
-      break;
-    }
-  }
-  return true;
-}
-
-// One record being built: (field name, value) pairs serialized straight to the JSON text
-// Vault::AddRecord (nlohmann::json::dump) would make from the same object (keys in bytewise order; a repeated key keeps
-// its last value), without a JSON DOM per row.
-class RecordBuilder {
- public:
-  void Clear() {
-    entries_.clear();
-    invalid_.clear();
-    owned_used_ = 0;
-  }
-  // `name` must stay valid until Serialize (a field name of the kind's table, or one made
-  // by Own).
-  void Add(std::string_view name, const Cell& c) {
-    Entry e;
-    e.name = name;
-    if (c.valid && c.amount) {
-      e.number = true;
-      e.fen = c.fen;
-    } else {
-      e.text = c.valid && !c.canonical.empty() ? &c.canonical : &c.norm;
-    }
-    entries_.push_back(e);
-  }
-  void AddInvalid(std::string_view name) { invalid_.push_back(name); }
-  // Storage for a name made for this row ("mobile.c3", "c7"), valid until the next Clear.
-  std::string_view Own(std::string name) {
-    if (owned_used_ == owned_.size()) owned_.emplace_back();
-    std::string& slot = owned_[owned_used_++];
-    slot = std::move(name);
-    return slot;
-  }
-  // The field names (comma-separated, the records.fields column and AAD) and the JSON.
-  void Serialize(std::string* names, std::string* plain) {
-    if (!invalid_.empty()) {
-      Entry e;
-      e.name = "_invalid";
-      e.invalid = true;
-      entries_.push_back(e);
-    }
-    // Stable insertion sort of small values: a row has a few dozen entries at most, mostly
-    // in order already, and std::stable_sort took a temporary buffer from the heap every row.
-    for (size_t i = 1; i < entries_.size(); ++i) {
-      for (size_t j = i; j > 0 && entries_[j].name < entries_[j - 1].name; --j) {
-        std::swap(entries_[j], entries_[j - 1]);
-      }
-    }
-    names->clear();
-    plain->clear();
-    plain->push_back('{');
-    for (size_t i = 0; i < entries_.size(); ++i) {
-      if (i + 1 < entries_.size() && entries_[i + 1].name == entries_[i].name) continue;
-      const Entry& e = entries_[i];
-      if (!names->empty()) {
-        names->push_back(',');
-        plain->push_back(',');
-      }
-      names->append(e.name);
-      AppendJsonString(e.name, plain);
-      plain->push_back(':');
-      if (e.invalid) {
-        plain->push_back('[');
-        for (size_t k = 0; k < invalid_.size(); ++k) {
-          if (k > 0) plain->push_back(',');
-          AppendJsonString(invalid_[k], plain);
-        }
-        plain->push_back(']');
-      } else if (e.number) {
-        char buf[24];
-        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, e.fen);
-        plain->append(buf, end);
-      } else {
-        AppendJsonString(*e.text, plain);
-      }
-    }
-    plain->push_back('}');
-  }
-
- private:
-  struct Entry {
-    std::string_view name;
-    const std::string* text = nullptr;  // into the row's cells (valid until the next row)
-    bool number = false;
-    bool invalid = false;
-    int64_t fen = 0;
-  };
-  std::vector<Entry> entries_;
-  std::vector<std::string_view> invalid_;
-  std::deque<std::string> owned_;  // deque: growing it keeps earlier names in place
-  size_t owned_used_ = 0;
-};
 
 Status WithPath(const std::string& path, const Status& st) {
   return Status(st.code(), path + ": " + std::string(st.message()));
