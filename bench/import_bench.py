@@ -9,8 +9,13 @@ seed), then measures, each in its own child process:
 Wall time and peak RSS come from the child's rusage; --repeat N runs N rounds of all three
 and reports each one's median (peak RSS: the maximum), since the host's noise is ±12 %. Prints a JSON summary and, with --write,
 replaces the "Import" section of docs/performance.md. Ratios are what matter: the machine's speed
-cancels out. Usage:
-  bench/import_bench.py --jadevault build/jadevault [--rows 1000000] [--write]
+cancels out. The summary also gives CPU time (user + system, medians) beside wall time: on a
+shared host it moves less than wall time between runs.
+--against OLD_BINARY also imports the UTF-8 file with another build in every round, right after
+this one, and reports both medians: the way to tell whether a change helped when the host's
+speed moves more than the change does (docs/design/import_storage.md). Usage:
+  bench/import_bench.py --jadevault build/jadevault [--rows 1000000] [--repeat 3] [--write]
+                        [--against /path/to/older/jadevault]
 """
 import argparse
 import json
@@ -66,8 +71,10 @@ def main():
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--repeat", type=int, default=1,
                     help="rounds; each figure is the median over them (peak RSS: the maximum)")
+    ap.add_argument("--against", help="another jadevault build, alternated with this one")
     a = ap.parse_args()
     jv = os.path.abspath(a.jadevault)
+    other = os.path.abspath(a.against) if a.against else None
     tmp = tempfile.mkdtemp(prefix="jv-bench-")
     env = dict(os.environ, JADEVAULT_PASSPHRASE="benchmark passphrase")
     try:
@@ -83,20 +90,30 @@ def main():
         # with --repeat N the summary takes each one's median over N rounds, so that a
         # slow spell of the host hits all three alike instead of one of them.
         walls = {"sqlite3": [], "utf8": [], "gb18030": []}
+        cpus = {"sqlite3": [], "utf8": [], "gb18030": []}
+        runs = [("utf8", jv, utf8), ("gb18030", jv, gbk)]
+        if other:
+            walls["against_utf8"], cpus["against_utf8"] = [], []
+            runs.insert(1, ("against_utf8", other, utf8))
         results = {}
         for rnd in range(a.repeat):
             db = os.path.join(tmp, f"baseline-{rnd}.db")
-            walls["sqlite3"].append(measure(["sqlite3", db, ".mode csv", f".import {utf8} t"])["wall"])
+            r = measure(["sqlite3", db, ".mode csv", f".import {utf8} t"])
+            walls["sqlite3"].append(r["wall"])
+            cpus["sqlite3"].append(r["user"] + r["sys"])
             os.remove(db)
-            for label, path in (("utf8", utf8), ("gb18030", gbk)):
+            for label, binary, path in runs:
                 vault = os.path.join(tmp, f"vault-{label}-{rnd}")
-                subprocess.run([jv, "--vault", vault, "init", "--company", "基准测试珠宝有限公司",
+                subprocess.run([binary, "--vault", vault, "init", "--company", "基准测试珠宝有限公司",
                                 "--scrypt-log-n", "14", "--json"], check=True, env=env,
                                stdout=subprocess.DEVNULL)
-                r = measure([jv, "--vault", vault, "import", path, "--json"], env=env)
+                r = measure([binary, "--vault", vault, "import", path, "--json"], env=env)
                 shutil.rmtree(vault, ignore_errors=True)
                 report = json.loads(r["stdout"])
                 walls[label].append(r["wall"])
+                cpus[label].append(r["user"] + r["sys"])
+                if label == "against_utf8":
+                    continue
                 prev = results.get(label, {"maxrss_mib": 0})
                 results[label] = {"maxrss_mib": max(prev["maxrss_mib"], r["maxrss_kib"] / 1024),
                                   "rows_imported": report["rows_imported"],
@@ -116,9 +133,17 @@ def main():
             "peak_rss_mib": round(max(r["maxrss_mib"] for r in results.values()), 1),
             "rows_imported": results["utf8"]["rows_imported"],
             "subjects_created": results["utf8"]["subjects_created"],
+            "cpu_s": {k: round(statistics.median(v), 2) for k, v in cpus.items()},
+            "cpu_ratio_vs_sqlite3": round(statistics.median(cpus["utf8"]) /
+                                          statistics.median(cpus["sqlite3"]), 2),
             "rounds": a.repeat,
             "walls_s": {k: [round(w, 2) for w in v] for k, v in walls.items()},
         }
+        if other:
+            summary["against"] = other
+            summary["against_utf8_s"] = round(statistics.median(walls["against_utf8"]), 2)
+            summary["speedup_vs_against"] = round(
+                statistics.median(walls["against_utf8"]) / results["utf8"]["wall"], 3)
         print(json.dumps(summary, ensure_ascii=False, indent=1))
         if a.write:
             write_doc(summary)
