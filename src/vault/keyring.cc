@@ -145,8 +145,10 @@ SecretBuffer Keyring::NewDataKey(Random& random) const {
 
 Result<Bytes> Keyring::WrapDataKey(const std::string& subject_id, const std::string& key_class,
                                    const SecretBuffer& dek, Random& random) const {
-  return crypto::Seal(suite_, master_, dek.view(),
-                      Ad(kDekLabel, {vault_id_, subject_id, key_class}), random);
+  const KeyToWrap one{subject_id, &dek};
+  JV_ASSIGN_OR_RETURN(std::vector<Bytes> wrapped,
+                      WrapDataKeys(std::span<const KeyToWrap>(&one, 1), key_class, random));
+  return std::move(wrapped.front());
 }
 
 Result<std::vector<Bytes>> Keyring::WrapDataKeys(std::span<const KeyToWrap> keys,

@@ -1,5 +1,5 @@
 // Bulk blind-index writes of SqliteStore: pending entries appended many rows per
-// statement (IndexRowWriter, PutIndexPendingRows), and merged into blind_index from the
+// statement (IndexRowWriter, PutIndexPendingRows; sqlite_grouped_insert.h), and merged into blind_index from the
 // sorted runs they were appended in instead of sorted again by SQLite (MergePendingRuns).
 // docs/design/import_storage.md, "Third round". Into an empty index the pending table
 // becomes the index instead (AdoptPendingAsIndex; "Fifth round").
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "src/store/sqlite/sqlite_grouped_insert.h"
 #include "src/store/sqlite/sqlite_schema.h"
 #include "src/store/sqlite/sqlite_store.h"
 
@@ -67,17 +68,6 @@ struct Finalizer {
   }
 };
 
-// Rows per multi-row INSERT: one statement keeps its cursors open across the rows, which
-// halves the per-row cost of a single-row statement.
-constexpr size_t kRowsPerInsert = 64;
-
-// OR FAIL: no statement journal for a statement of many rows (sqlite_bulk_insert.cc).
-std::string MultiRowInsert(const char* table, const char* conflict) {
-  std::string sql = std::string("INSERT OR FAIL INTO ") + table + " (kind, mac, subject_id) VALUES ";
-  for (size_t i = 0; i < kRowsPerInsert; ++i) sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
-  return sql + conflict;
-}
-
 }  // namespace
 
 class SqliteStore::IndexRowWriter {
@@ -90,7 +80,7 @@ class SqliteStore::IndexRowWriter {
     r.kind.assign(kind);
     r.mac.assign(mac.begin(), mac.end());
     r.subject_id.assign(subject_id);
-    return n_ == kRowsPerInsert ? Flush() : Status::Ok();
+    return n_ == kRowsPerStatement ? Flush() : Status::Ok();
   }
 
   Status Flush() {
@@ -99,52 +89,32 @@ class SqliteStore::IndexRowWriter {
     return Insert(std::span<const IndexRow>(rows_.data(), n));
   }
 
-  // Inserts `rows` (unbuffered): each 64 in one statement, the rest one by one through
-  // PutIndex / PutIndexPending (the single-row statements live there).
+  // Inserts `rows` (unbuffered): each kRowsPerStatement in one statement, the rest one by
+  // one through PutIndex / PutIndexPending (the single-row statements live there).
   Status Insert(std::span<const IndexRow> rows) {
-    size_t i = 0;
-    for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
-      JV_RETURN_IF_ERROR(InsertFull(rows.subspan(i, kRowsPerInsert)));
-    }
-    for (; i < rows.size(); ++i) {
-      JV_RETURN_IF_ERROR(into_index_ ? s_.PutIndex(rows[i]) : s_.PutIndexPending(rows[i]));
-      changes_ += sqlite3_changes(s_.db_);
-    }
-    return Status::Ok();
+    static const std::string kPending =
+        GroupSql("blind_index_pending (kind, mac, subject_id)", 3, "");
+    static const std::string kIndex = GroupSql("blind_index (kind, mac, subject_id)", 3,
+                                               " ON CONFLICT (kind, mac, subject_id) DO NOTHING");
+    const int64_t before = sqlite3_total_changes64(s_.db_);
+    Status st = s_.InsertGrouped(
+        rows, into_index_ ? kIndex : kPending, 3,
+        [](sqlite3_stmt* stmt, int p, const IndexRow& r) {
+          BindGroupText(stmt, p, r.kind);
+          BindGroupBlob(stmt, p + 1, r.mac);
+          BindGroupText(stmt, p + 2, r.subject_id);
+        },
+        [this](const IndexRow& r) {
+          return into_index_ ? s_.PutIndex(r) : s_.PutIndexPending(r);
+        },
+        into_index_ ? "merge pending index entries" : "write pending index entry");
+    changes_ += sqlite3_total_changes64(s_.db_) - before;  // rows inserted, not skipped
+    return st;
   }
 
   int64_t changes() const { return changes_; }
 
  private:
-  Status InsertFull(std::span<const IndexRow> rows) {
-    static const std::string kMultiPending = MultiRowInsert("blind_index_pending", "");
-    static const std::string kMultiIndex =
-        MultiRowInsert("blind_index", " ON CONFLICT (kind, mac, subject_id) DO NOTHING");
-    JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
-                        s_.Prepare((into_index_ ? kMultiIndex : kMultiPending).c_str()));
-    static const uint8_t kNone = 0;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const IndexRow& r = rows[i];
-      const int p = static_cast<int>(3 * i);
-      // SQLITE_STATIC: the rows outlive the step. A zero-length MAC stays a blob (a
-      // zero-length blob with a non-null pointer).
-      sqlite3_bind_text(st, p + 1, r.kind.data(), static_cast<int>(r.kind.size()),
-                        SQLITE_STATIC);
-      sqlite3_bind_blob(st, p + 2, r.mac.empty() ? &kNone : r.mac.data(),
-                        static_cast<int>(r.mac.size()), SQLITE_STATIC);
-      sqlite3_bind_text(st, p + 3, r.subject_id.data(),
-                        static_cast<int>(r.subject_id.size()), SQLITE_STATIC);
-    }
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-      return s_.Error(rc, into_index_ ? "merge pending index entries"
-                                      : "write pending index entry");
-    }
-    changes_ += sqlite3_changes(s_.db_);
-    return Status::Ok();
-  }
-
   SqliteStore& s_;
   const bool into_index_;
   std::vector<IndexRow> rows_;  // the buffer; rows_[0, n_) are waiting
@@ -226,27 +196,23 @@ Result<std::optional<int64_t>> SqliteStore::MergePendingRuns(size_t max_runs) {
 }
 
 Result<int64_t> SqliteStore::AdoptPendingAsIndex() {
-  auto exec = [&](const char* sql, std::string_view what) -> Status {
-    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-    return rc == SQLITE_OK ? Status::Ok() : Error(rc, what);
-  };
-  JV_RETURN_IF_ERROR(exec("DROP TABLE blind_index", "drop the empty index"));
-  JV_RETURN_IF_ERROR(
-      exec("ALTER TABLE blind_index_pending RENAME TO blind_index", "adopt pending entries"));
-  JV_RETURN_IF_ERROR(exec(kPendingTableSql, "create the pending index table"));
+  JV_RETURN_IF_ERROR(ExecSimple("DROP TABLE blind_index", "drop the empty index"));
+  JV_RETURN_IF_ERROR(ExecSimple("ALTER TABLE blind_index_pending RENAME TO blind_index",
+                                "adopt pending entries"));
+  JV_RETURN_IF_ERROR(ExecSimple(kPendingTableSql, "create the pending index table"));
   // A UNIQUE index cannot be built over repeated entries. The importer does not append
   // any (ingest/importer.cc), but store.h allows them: delete all but the earliest and
   // build again. A failed CREATE INDEX leaves the transaction open and the table as it was.
   int rc = sqlite3_exec(db_, kIndexKeySql, nullptr, nullptr, nullptr);
   if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-    JV_RETURN_IF_ERROR(exec("DELETE FROM blind_index WHERE id IN (SELECT id FROM ("
-                            "SELECT id, row_number() OVER (PARTITION BY kind, mac, subject_id "
-                            "ORDER BY id) AS n FROM blind_index) WHERE n > 1)",
-                            "delete repeated pending index entries"));
+    JV_RETURN_IF_ERROR(ExecSimple("DELETE FROM blind_index WHERE id IN (SELECT id FROM ("
+                                  "SELECT id, row_number() OVER (PARTITION BY kind, mac, "
+                                  "subject_id ORDER BY id) AS n FROM blind_index) WHERE n > 1)",
+                                  "delete repeated pending index entries"));
     rc = sqlite3_exec(db_, kIndexKeySql, nullptr, nullptr, nullptr);
   }
   if (rc != SQLITE_OK) return Error(rc, "index the adopted entries");
-  JV_RETURN_IF_ERROR(exec(kIndexBySubjectSql, "index the adopted entries by subject"));
+  JV_RETURN_IF_ERROR(ExecSimple(kIndexBySubjectSql, "index the adopted entries by subject"));
   sqlite3_stmt* st = nullptr;
   rc = sqlite3_prepare_v2(db_, "SELECT count(*) FROM blind_index", -1, &st, nullptr);
   if (rc != SQLITE_OK) return Error(rc, "count the index");

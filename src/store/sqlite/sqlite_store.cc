@@ -283,8 +283,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     // pages per batch to allocate, link and journal; a million-row import alternated five
     // times each way took a median 27.7 s against 31.9 s, 3.5-4.2 s of system time against
     // 5.6-6.6 s.
-    int rc = sqlite3_exec(store->db_, "PRAGMA page_size = 16384", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return store->Error(rc, "set page_size");
+    JV_RETURN_IF_ERROR(store->ExecSimple("PRAGMA page_size = 16384", "set page_size"));
   }
 
   // Only now write to the file (WAL mode, schema): every refusal above left it untouched.
@@ -293,11 +292,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   // index entry): SQLite's sorter spills to temporary files while they run instead of
   // keeping its runs in memory (a million-customer vault: ~900 MB of RSS otherwise). Like
   // the bulk load's merge, they sort ids and MACs, no personal data.
-  int trc = sqlite3_exec(store->db_, "PRAGMA temp_store = FILE", nullptr, nullptr, nullptr);
-  if (trc != SQLITE_OK) return store->Error(trc, "set temp_store");
+  JV_RETURN_IF_ERROR(store->ExecSimple("PRAGMA temp_store = FILE", "set temp_store"));
   JV_ASSIGN_OR_RETURN(store->schema_version_, ApplyMigrations(migrator, steps));
-  trc = sqlite3_exec(store->db_, "PRAGMA temp_store = MEMORY", nullptr, nullptr, nullptr);
-  if (trc != SQLITE_OK) return store->Error(trc, "set temp_store");
+  JV_RETURN_IF_ERROR(store->ExecSimple("PRAGMA temp_store = MEMORY", "set temp_store"));
   if (app_id == 0) {
     // Not cached: PRAGMA with a literal value, run once per database.
     const std::string sql = "PRAGMA application_id = " + std::to_string(kSqliteApplicationId);

@@ -177,15 +177,16 @@ class SqliteStore : public Store {
   // (sqlite_schema.h). Returns the number of entries the index now holds.
   Result<int64_t> AdoptPendingAsIndex();
   // Inserts index rows into blind_index_pending, or into blind_index ignoring repeated
-  // entries, 64 rows per statement, the rest through PutIndexPending / PutIndex; buffered
-  // (Add, Flush) or not (Insert). sqlite_pending_merge.cc.
+  // entries, through InsertGrouped; buffered (Add, Flush) or not (Insert).
+  // sqlite_pending_merge.cc.
   class IndexRowWriter;
-  // Many rows per statement (sqlite_bulk_insert.cc): `sql` is a statement of
-  // kRowsPerStatement tuples of `per_row` parameters each; bind(st, first, row) binds one
-  // row from parameter `first` (SQLITE_STATIC: the rows outlive the step). Each full group
-  // of rows is one step; the rest go through one(row), the single-row statement.
+  // Many rows per statement (sqlite_grouped_insert.h, which defines it): `sql` is a
+  // statement of kRowsPerStatement tuples of `per_row` parameters each (GroupSql);
+  // bind(st, first, row) binds one row from parameter `first` (SQLITE_STATIC: the rows
+  // outlive the step). Each full group of rows is one step; the rest go through one(row),
+  // the single-row statement.
   template <typename Row, typename BindRow, typename OneRow>
-  Status InsertGrouped(const std::vector<Row>& rows, const std::string& sql, int per_row,
+  Status InsertGrouped(std::span<const Row> rows, const std::string& sql, int per_row,
                        BindRow bind, OneRow one, std::string_view what);
   // Returns the cached statement for `sql` (keyed by the literal's address).
   Result<sqlite3_stmt*> Prepare(const char* sql);
