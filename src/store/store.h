@@ -231,6 +231,14 @@ class Store {
   }
   // All records of a subject, oldest first.
   virtual Result<std::vector<RecordRow>> ListRecords(const std::string& subject_id) = 0;
+  // Calls fn(row_no, subject_id) for every record whose source_id is `source_id`, in id
+  // order (a row with records of several classes is visited once per record). A forced
+  // re-import of a file uses it to find the subject each of its rows went to before
+  // (docs/design/import.md). Stops at and returns fn's first error. There is no index on
+  // source_id: a call reads the whole records table once.
+  virtual Status ForEachSourceRecord(
+      const std::string& source_id,
+      const std::function<Status(int64_t row_no, const std::string& subject_id)>& fn) = 0;
   // Deletes one class, or all of the subject's records when key_class is nullopt; returns
   // the number deleted.
   virtual Result<int64_t> DeleteRecords(const std::string& subject_id,

@@ -547,6 +547,44 @@ TYPED_TEST_P(StoreConformanceTest, DeleteRecordsByClassOrAllAndIdsAreNotReused) 
   EXPECT_GT(after, newest);  // the deleted newest id is not handed out again
 }
 
+TYPED_TEST_P(StoreConformanceTest, ForEachSourceRecordVisitsOneSourceInIdOrderAndPages) {
+  Store& s = this->s();
+  this->AddSubject("s_1");
+  this->AddSubject("s_2");
+  // More records than one page of any reasonable implementation, two sources interleaved.
+  constexpr int kCount = 4500;
+  std::vector<std::pair<int64_t, std::string>> want;
+  std::vector<RecordRow> rows;
+  for (int i = 0; i < kCount; ++i) {
+    RecordRow r = this->Record(i % 3 == 0 ? "s_2" : "s_1", "profile", Bytes{1});
+    r.source_id = i % 2 == 0 ? "src_a" : "src_b";
+    r.row_no = kCount - i;  // row numbers not in id order: the visit follows ids
+    if (r.source_id == "src_a") want.emplace_back(r.row_no, r.subject_id);
+    rows.push_back(std::move(r));
+  }
+  JV_CT_ASSERT_OK(s.Begin());
+  JV_CT_ASSERT_OK(s.InsertRecords(rows));
+  JV_CT_ASSERT_OK(s.Commit());
+  std::vector<std::pair<int64_t, std::string>> got;
+  JV_CT_ASSERT_OK(s.ForEachSourceRecord("src_a", [&](int64_t row_no, const std::string& id) {
+    got.emplace_back(row_no, id);
+    return Status::Ok();
+  }));
+  EXPECT_EQ(got, want);
+  int calls = 0;
+  Status stop = s.ForEachSourceRecord("src_b", [&](int64_t, const std::string&) {
+    return ++calls == 3 ? InvalidArgumentError("stop here") : Status::Ok();
+  });
+  EXPECT_EQ(stop.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(calls, 3);
+  calls = 0;
+  JV_CT_ASSERT_OK(s.ForEachSourceRecord("src_none", [&](int64_t, const std::string&) {
+    ++calls;
+    return Status::Ok();
+  }));
+  EXPECT_EQ(calls, 0);
+}
+
 // --- blind indexes -----------------------------------------------------------------------
 
 TYPED_TEST_P(StoreConformanceTest, IndexFindsInInsertionOrderAndIgnoresDuplicates) {
@@ -1165,6 +1203,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     DataKeyPutGetReplace, DataKeyListAndForEachOrder, ForEachDataKeyPagesThroughMany,
     DeleteDataKeysOneClassOrAll, RowsForUnknownSubjectAreRefused,
     RecordsListOldestFirstWithEveryColumn, DeleteRecordsByClassOrAllAndIdsAreNotReused,
+    ForEachSourceRecordVisitsOneSourceInIdOrderAndPages,
     IndexFindsInInsertionOrderAndIgnoresDuplicates, ForEachIndexVisitsOneKindInInsertionOrder,
     DeleteIndexesRemovesOnlyThatSubject,
     SourcesFindByHashAndKindAndList, AuditAppendEnforcesDenseSeq, ForEachAuditRanges,

@@ -780,6 +780,28 @@ Result<std::vector<RecordRow>> PostgresStore::ListRecords(const std::string& sub
   return out;
 }
 
+Status PostgresStore::ForEachSourceRecord(
+    const std::string& source_id,
+    const std::function<Status(int64_t row_no, const std::string& subject_id)>& fn) {
+  int64_t after = 0;  // identity values start at 1
+  const int64_t page_rows = kPageRows * 8;
+  std::vector<std::pair<int64_t, std::string>> page;  // (row_no, subject_id)
+  for (;;) {
+    page.clear();
+    {
+      Params p;
+      p.T(source_id).I(after).I(page_rows);
+      JV_ASSIGN_OR_RETURN(Rows r, Run("SELECT id, row_no, subject_id FROM records "
+                                      "WHERE source_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                                      p, "list source records"));
+      for (int i = 0; i < r.size(); ++i) page.emplace_back(r.Int(i, 1), r.Text(i, 2));
+      if (r.size() > 0) after = r.Int(r.size() - 1, 0);
+    }
+    for (const auto& [row_no, subject_id] : page) JV_RETURN_IF_ERROR(fn(row_no, subject_id));
+    if (page.size() < static_cast<size_t>(page_rows)) return Status::Ok();
+  }
+}
+
 Result<int64_t> PostgresStore::DeleteRecords(const std::string& subject_id,
                                              const std::optional<std::string>& key_class) {
   Params p;

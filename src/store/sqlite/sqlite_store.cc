@@ -582,6 +582,21 @@ Result<std::vector<RecordRow>> SqliteStore::ListRecords(const std::string& subje
   return out;
 }
 
+Status SqliteStore::ForEachSourceRecord(
+    const std::string& source_id,
+    const std::function<Status(int64_t row_no, const std::string& subject_id)>& fn) {
+  JV_ASSIGN_OR_RETURN(sqlite3_stmt * st,
+                      Prepare("SELECT row_no, subject_id FROM records WHERE source_id = ?1 "
+                              "ORDER BY id"));
+  Query q(*this, st);
+  q.Bind(1, source_id);
+  for (;;) {
+    JV_ASSIGN_OR_RETURN(bool row, q.Step("list source records"));
+    if (!row) return Status::Ok();
+    JV_RETURN_IF_ERROR(fn(q.Int(0), q.Text(1)));
+  }
+}
+
 Result<int64_t> SqliteStore::DeleteRecords(const std::string& subject_id,
                                            const std::optional<std::string>& key_class) {
   JV_ASSIGN_OR_RETURN(

@@ -111,6 +111,9 @@ class SqliteStore : public Store {
   Result<int64_t> InsertRecord(const RecordRow& r) override;
   Status InsertRecords(const std::vector<RecordRow>& rows) override;
   Result<std::vector<RecordRow>> ListRecords(const std::string& subject_id) override;
+  Status ForEachSourceRecord(
+      const std::string& source_id,
+      const std::function<Status(int64_t row_no, const std::string& subject_id)>& fn) override;
   Result<int64_t> DeleteRecords(const std::string& subject_id,
                                 const std::optional<std::string>& key_class) override;
 
