@@ -111,6 +111,7 @@ class Importer {
   Status PrePass();
   Status Setup();
   Status LoadResolver();
+  Status LoadPriorRows();
   Status MainPass();
   Status ProcessRow(const Row& row);
   // The rows and subjects of one batch, handed to the writer thread with everything it
@@ -221,6 +222,11 @@ class Importer {
   std::vector<IndexKey> first_name_, first_card_;
   std::set<std::tuple<uint32_t, bool, uint64_t, uint32_t>> later_names_cards_;
   int64_t scan_ids_ = 0;
+  // A forced re-import of a customers file imported before: per row number, the resolver
+  // index of the subject that row joined or made the last time (kNoPrior: none; the row
+  // was rejected, or its subject has since been erased). LoadPriorRows.
+  static constexpr uint32_t kNoPrior = 0xFFFFFFFFu;
+  std::vector<uint32_t> prior_subject_;
 
   std::vector<PendingRow> pending_rows_;
   std::vector<PendingSubject> pending_subjects_;
@@ -403,6 +409,45 @@ Status Importer::LoadResolver() {
   return Status::Ok();
 }
 
+Status Importer::LoadPriorRows() {
+  if (v_ == nullptr || !customers()) return Status::Ok();
+  // The latest completed import of this same file (a forced re-import; also when this run
+  // resumes an interrupted forced one).
+  JV_ASSIGN_OR_RETURN(std::vector<store::SourceRow> sources, v_->store().ListSources());
+  const store::SourceRow* prior = nullptr;
+  for (const store::SourceRow& s : sources) {
+    if (s.file_hash == file_hash_ && s.kind == ImportKindName(o_.kind) &&
+        s.status == kStatusComplete && s.id != source_id_) {
+      prior = &s;  // sources come oldest first
+    }
+  }
+  if (prior == nullptr) return Status::Ok();
+  std::unordered_map<std::string, uint32_t> local;
+  local.reserve(resolver_.subject_count());
+  for (uint32_t i = 0; i < resolver_.subject_count(); ++i) {
+    local.emplace(std::string(resolver_.SubjectId(i)), i);
+  }
+  return v_->store().ForEachSourceRecord(
+      prior->id, [&](int64_t row_no, const std::string& subject_id) -> Status {
+        if (row_no <= 0) return Status::Ok();
+        auto [it, fresh] = local.emplace(subject_id, 0);
+        if (fresh) {
+          // A subject without ID number, mobile, e-mail or member number: the resolver has
+          // not met it. Its birth dates are read from the store when a row joins it.
+          it->second = resolver_.AddSubject(subject_id);
+          id_birth_.push_back(kUnknown);
+          col_birth_.push_back(kUnknown);
+          minor_counted_.push_back(0);
+          first_name_.emplace_back();
+          first_card_.emplace_back();
+        }
+        const auto at = static_cast<size_t>(row_no);
+        if (prior_subject_.size() <= at) prior_subject_.resize(at + 1, kNoPrior);
+        prior_subject_[at] = it->second;
+        return Status::Ok();
+      });
+}
+
 Status Importer::ProcessRow(const Row& row) {
   last_row_no_ = row.row_no;
   ++report_.rows_read;
@@ -573,6 +618,14 @@ Status Importer::ProcessRow(const Row& row) {
   keys.mobile = mobile_key;
   keys.email = key_of(f_email_, "email");
   SubjectResolver::Decision d = resolver_.Resolve(keys);
+  if (d.create && static_cast<uint64_t>(row.row_no) < prior_subject_.size() &&
+      prior_subject_[row.row_no] != kNoPrior) {
+    // The same row of the same file went to this subject before (--force): a row the rules
+    // would make a new subject — one without a valid ID number, mobile or e-mail — joins it.
+    d = SubjectResolver::Decision{};
+    d.create = false;
+    d.subject = prior_subject_[row.row_no];
+  }
   uint32_t idx;
   bool created = d.create;
   if (d.create) {
@@ -1109,6 +1162,7 @@ Result<ImportReport> Importer::Run() {
 
   JV_RETURN_IF_ERROR(Setup());
   JV_RETURN_IF_ERROR(LoadResolver());
+  JV_RETURN_IF_ERROR(LoadPriorRows());
   // Bulk load (store.h): the importer keeps the referential rule itself, since each batch
   // writes its new subjects' rows before their keys, records and index entries.
   std::optional<store::BulkLoad> bulk;

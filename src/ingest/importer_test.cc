@@ -342,18 +342,32 @@ TEST_F(ImporterTest, SameFileIsRefusedUnlessForcedAndForceMerges) {
   o.force = true;
   auto forced = ImportFile(*v_, o);
   ASSERT_TRUE(forced.ok()) << forced.status().ToString();
-  // Rows with an ID, mobile or e-mail join their subjects; the two rows with none of them
-  // (row 4: mangled ID, row 12: name only) create subjects again, as §5.4 says.
+  // Every row merges: rows with an ID, mobile or e-mail join their subjects by §5.4; the
+  // two with none of them (row 4: mangled ID, row 12: name only) join the subjects their
+  // first import made.
   EXPECT_EQ(forced->rows_imported, 10);
-  EXPECT_EQ(forced->subjects_created, 2);
-  EXPECT_EQ(forced->rows_merged, 8);
+  EXPECT_EQ(forced->subjects_created, 0);
+  EXPECT_EQ(forced->rows_merged, 10);
   EXPECT_EQ(forced->shared_contact, 0);  // ID C is now held: row 8 joins its subject
   EXPECT_EQ(forced->minors, 1);          // updated by this import, still 13
   auto s1 = Find("id_number", kIdA);
   ASSERT_EQ(s1.size(), 1u);
   EXPECT_EQ(v_->ReadRecords(s1[0])->size(), 4u);
+  auto name_only = Find("name", "郑十");
+  ASSERT_EQ(name_only.size(), 1u);
+  EXPECT_EQ(v_->ReadRecords(name_only[0])->size(), 2u);
   auto sources = v_->store().ListSources();
   EXPECT_EQ(sources->size(), 2u);
+  auto counts = v_->store().CountSubjectsByState();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ((*counts)["active"], 7);
+
+  // A subject whose records are gone (shredded) is not joined again: its row is new.
+  ASSERT_TRUE(v_->store().DeleteRecords(name_only[0], std::nullopt).ok());
+  auto third = ImportFile(*v_, o);
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ(third->subjects_created, 1);
+  EXPECT_EQ(third->rows_merged, 9);
 }
 
 TEST_F(ImporterTest, InterruptedImportResumesToTheSameReport) {

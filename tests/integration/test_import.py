@@ -147,11 +147,25 @@ class VaultEffectsTest(ImportTestCase):
         self.assertFalse(doc["ok"])
         self.assertEqual(doc["previous_report"]["subjects_created"], 7)
         self.assertEqual(self.vault_digest(), before)
+        subjects = self.store_sql("SELECT id FROM subjects ORDER BY id")
         r = self.imp(self.path, "--force")
         self.assertEqual(r.code, 0, r.stderr.decode())
         rep = r.json()
-        self.assertEqual(rep["rows_merged"], 8)
-        self.assertEqual(rep["subjects_created"], 2)
+        # Every row merges, the two without ID number, mobile or e-mail (a mangled ID and a
+        # name only) into the subjects their first import made.
+        self.assertEqual(rep["rows_imported"], 10)
+        self.assertEqual(rep["rows_merged"], 10)
+        self.assertEqual(rep["subjects_created"], 0)
+        self.assertEqual(rep["shared_contact"], 0)
+        self.assertEqual(self.store_sql("SELECT id FROM subjects ORDER BY id"), subjects)
+        records = self.store_sql("SELECT subject_id, row_no FROM records ORDER BY subject_id, "
+                                 "row_no, id")
+        self.assertEqual(len(records), 20)  # each row's record, twice, under one subject
+        by_row = {}
+        for line in records:
+            sid, row_no = line.split("|")
+            by_row.setdefault(row_no, set()).add(sid)
+        self.assertTrue(all(len(s) == 1 for s in by_row.values()), by_row)
 
     def test_one_audit_entry_per_import_without_values(self):
         out = os.path.join(self.tmp, "audit.jsonl")
