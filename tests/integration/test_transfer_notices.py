@@ -8,10 +8,14 @@ import csv
 import email
 import email.policy
 import glob
+import http.server
+import json
 import os
 import secrets
+import socket
 import stat
 import subprocess
+import threading
 import unittest
 
 from jvtest import VaultTestCase
@@ -144,6 +148,58 @@ class TransferNoticesTest(VaultTestCase):
         self.assertEqual(r["state"], "shredded")
         found = self.jv_ok("subjects", "find", "--mobile", "13812340001", "--json").json()
         self.assertEqual(found["subjects"], [])
+
+    def test_webhook_posts_one_json_per_sms(self):
+        """The SMS gateway channel: one JSON POST per SMS notice to a real local HTTP server;
+        a 2xx marks the notice sent, a 4xx rejection marks only that one failed, and an
+        unreachable gateway stops the send with nothing marked."""
+        self.prepare()
+        self.jv_ok("notices", "plan", "--json")
+        posts = []
+
+        class Gateway(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                doc = json.loads(body)
+                posts.append((self.path, self.headers["Content-Type"], doc))
+                self.send_response(422 if doc["to"] == "13812340002" else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        closed = socket.socket()
+        closed.bind(("127.0.0.1", 0))
+        dead_url = "http://127.0.0.1:%d/sms" % closed.getsockname()[1]
+        closed.close()  # nothing listens there now
+        r = self.jv("notices", "send", "--channel", "webhook", "--url", dead_url, "--json")
+        self.assertNotEqual(r.code, 0)
+        self.assertNotIn(b"13812340001", r.stdout + r.stderr)
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            url = "http://127.0.0.1:%d/sms" % server.server_address[1]
+            r = self.jv_ok("notices", "send", "--channel", "webhook", "--url", url,
+                           "--json").json()
+        finally:
+            server.shutdown()
+            server.server_close()
+        self.assertEqual((r["sent"], r["failed"]), (1, 1))
+        self.assertEqual(sorted(p[2]["to"] for p in posts), ["13812340001", "13812340002"])
+        for path, ctype, doc in posts:
+            self.assertEqual(path, "/sms")
+            self.assertTrue(ctype.startswith("application/json"))
+            self.assertEqual(set(doc), {"notice_id", "to", "text", "segments"})
+            self.assertIn("接收珠宝有限公司", doc["text"])
+            self.assertGreaterEqual(doc["segments"], 2)
+        # The gateway's answer is never written with a number or a text.
+        self.jv_ok("audit", "export", "--out", os.path.join(self.tmp, "audit.jsonl"), "--json")
+        with open(os.path.join(self.tmp, "audit.jsonl"), "rb") as f:
+            audit = f.read()
+        self.assertNotIn(b"13812340001", audit)
 
     def test_smtp_and_objection_window(self):
         port = os.environ.get("JV_TEST_SMTP_PORT")
