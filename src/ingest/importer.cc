@@ -111,6 +111,9 @@ class Importer {
   Status PrePass();
   Status Setup();
   Status LoadResolver();
+  // The earlier import of this file (same hash and kind) that decides what this run does:
+  // an interrupted one (resumed) before a completed one (refused unless --force).
+  Result<std::optional<store::SourceRow>> PreviousImport();
   Status LoadPriorRows();
   Status MainPass();
   Status ProcessRow(const Row& row);
@@ -407,6 +410,17 @@ Status Importer::LoadResolver() {
   first_name_.assign(resolver_.subject_count(), IndexKey{});
   first_card_.assign(resolver_.subject_count(), IndexKey{});
   return Status::Ok();
+}
+
+Result<std::optional<store::SourceRow>> Importer::PreviousImport() {
+  JV_ASSIGN_OR_RETURN(std::vector<store::SourceRow> sources, v_->store().ListSources());
+  std::optional<store::SourceRow> running, complete;
+  for (store::SourceRow& s : sources) {  // oldest first: the last of each state wins
+    if (s.file_hash != file_hash_ || s.kind != ImportKindName(o_.kind)) continue;
+    if (s.status == kStatusRunning) running = std::move(s);
+    if (s.status == kStatusComplete) complete = std::move(s);
+  }
+  return running ? running : complete;
 }
 
 Status Importer::LoadPriorRows() {
@@ -1105,7 +1119,7 @@ Result<ImportReport> Importer::Run() {
   // An earlier import of the same file?
   std::optional<store::SourceRow> previous;
   if (v_ != nullptr) {
-    JV_ASSIGN_OR_RETURN(previous, v_->store().FindSourceByHash(file_hash_, std::string(ImportKindName(o_.kind))));
+    JV_ASSIGN_OR_RETURN(previous, PreviousImport());
     if (previous && previous->status == kStatusComplete && !o_.force) {
       return AlreadyExistsError(o_.path + ": this file was already imported as " +
                                 std::string(ImportKindName(o_.kind)) + " (source " +

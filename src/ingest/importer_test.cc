@@ -412,6 +412,34 @@ TEST_F(ImporterTest, InterruptedImportResumesToTheSameReport) {
   }
 }
 
+TEST_F(ImporterTest, InterruptedForcedReimportResumesAndStillMergesEveryRow) {
+  std::string path = Write("customers.csv", CustomersCsv());
+  ASSERT_TRUE(ImportFile(*v_, Options(path)).ok());
+  for (int stop_after : {1, 3}) {
+    SCOPED_TRACE(stop_after);
+    ImportOptions crash = Options(path);
+    crash.force = true;
+    crash.batch_rows = 2;
+    int batches = 0;
+    crash.after_batch_for_test = [&](int64_t) -> Status {
+      return ++batches == stop_after ? InternalError("simulated crash") : Status::Ok();
+    };
+    ASSERT_FALSE(ImportFile(*v_, crash).ok());
+    v_.reset();
+    v_ = OpenVault(vault_dir_);  // a new process; the same command, as the operator types it
+    ImportOptions again = Options(path);
+    again.force = true;
+    auto got = ImportFile(*v_, again);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_TRUE(got->resumed);
+    EXPECT_EQ(got->rows_imported, 10);
+    EXPECT_EQ(got->rows_merged, 10);
+    EXPECT_EQ(got->subjects_created, 0);
+    auto count = v_->store().CountSubjectsByState();
+    EXPECT_EQ((*count)["active"], 7);
+  }
+}
+
 TEST_F(ImporterTest, ScanGivesTheSameCountsAndStoresNothing) {
   std::string path = Write("customers.csv", CustomersCsv());
   std::string before = VaultDigest(vault_dir_);
