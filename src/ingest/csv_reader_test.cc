@@ -193,31 +193,41 @@ TEST(CsvReaderTest, FieldCountMismatchIsARowErrorAndReadingGoesOn) {
   EXPECT_THAT(Cells(p.rows[3]), ElementsAre("7", "8", "9"));
 }
 
-TEST(CsvReaderTest, InvalidUtf8InDeclaredEncodingIsARowError) {
+TEST(CsvReaderTest, InvalidUtf8InDeclaredEncodingIsAFileError) {
+  // --encoding utf-8 declared the file UTF-8: a row that is not makes the file "not what it
+  // claims" (issue 3), named by line and column, without the bytes.
   ReaderOptions o;
   o.encoding = "utf-8";
   Parsed p = ParseCsv("a,b,c\n1,2,3\n1,\xD6\xD0,3\n4,5,6\n", o);
-  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
-  ASSERT_EQ(p.rows.size(), 3u);
-  ASSERT_TRUE(p.rows[1].error);
-  EXPECT_EQ(*p.rows[1].error, "invalid UTF-8 bytes in column 2");
-  EXPECT_EQ(Cells(p.rows[1])[1], "");  // undecodable bytes never leave the reader
-  EXPECT_FALSE(p.rows[2].error);
+  EXPECT_EQ(p.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(p.status.message()),
+              HasSubstr("line 3, column 2: invalid UTF-8 bytes, but --encoding declared the "
+                        "file utf-8"));
+  EXPECT_EQ(p.rows.size(), 1u);  // the row before it was read
 }
 
-TEST(CsvReaderTest, InvalidGb18030BytesAreARowError) {
+TEST(CsvReaderTest, InvalidGb18030BytesAreARowErrorWhenDetectedAFileErrorWhenDeclared) {
   std::string data = Encode("姓名,手机,备注\n测试甲,1,好\n", "GB18030") + "x,2,\x81\x20\"\n" +
                      Encode("测试乙,3,好\n", "GB18030");
-  ReaderOptions o;
-  o.encoding = "gb18030";
-  Parsed p = ParseCsv(data, o);
+  Parsed p = ParseCsv(data);  // detected: not UTF-8, so GB18030
   ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_EQ(p.encoding, "gb18030");
   ASSERT_EQ(p.rows.size(), 3u);
   EXPECT_FALSE(p.rows[0].error);
   ASSERT_TRUE(p.rows[1].error);
   EXPECT_EQ(*p.rows[1].error, "invalid GB18030 bytes in column 3");
   EXPECT_FALSE(p.rows[2].error);
   EXPECT_THAT(Cells(p.rows[2]), ElementsAre("测试乙", "3", "好"));
+
+  for (const char* declared : {"gb18030", "GBK"}) {
+    ReaderOptions o;
+    o.encoding = declared;
+    Parsed d = ParseCsv(data, o);
+    EXPECT_EQ(d.status.code(), StatusCode::kInvalidArgument) << declared;
+    EXPECT_THAT(std::string(d.status.message()),
+                HasSubstr("line 3, column 3: invalid GB18030 bytes, but --encoding declared "
+                          "the file gb18030"));
+  }
 }
 
 TEST(CsvReaderTest, InvalidUtf8AfterTheDetectionWindowIsARowError) {

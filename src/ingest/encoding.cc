@@ -120,6 +120,17 @@ std::string_view TextEncodingName(TextEncoding e) {
   return "unknown";
 }
 
+Status InvalidBytesInDeclaredEncoding(int64_t line, size_t column, TextEncoding e) {
+  std::string where = "line " + std::to_string(line);
+  if (column != 0) where += ", column " + std::to_string(column);
+  const bool utf16 = e == TextEncoding::kUtf16Le || e == TextEncoding::kUtf16Be;
+  const char* what = e == TextEncoding::kGb18030 ? "GB18030" : utf16 ? "UTF-16" : "UTF-8";
+  std::string name(e == TextEncoding::kUtf8Bom ? "utf-8" : TextEncodingName(e));
+  return InvalidArgumentError(where + ": invalid " + what +
+                              " bytes, but --encoding declared the file " + name +
+                              ": it is not in that encoding (nothing was imported)");
+}
+
 Result<EncodingOption> ParseEncodingOption(std::string_view name) {
   std::string n = ToLowerAscii(name);
   if (n.empty() || n == "auto") return EncodingOption::kAuto;

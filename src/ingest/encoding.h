@@ -11,7 +11,8 @@
 // Invalid input is *detected*, never silently substituted: each byte (UTF-8) or each
 // undecodable sequence (GB18030, UTF-16) becomes the byte kInvalidMarker (0xFF), which can
 // never occur in valid UTF-8. Readers look for that byte and turn the row that holds it into
-// a row error ("invalid GB18030 bytes in column 3"). A file detected as UTF-8 from its
+// a row error ("invalid GB18030 bytes in column 3") — or, when --encoding declared the
+// encoding, into a file error (InvalidBytesInDeclaredEncoding). A file detected as UTF-8 from its
 // first kDetectBytes bytes but invalid later is NOT re-detected: the rows holding the
 // invalid bytes are rejected (documented in docs/design/ingest_readers.md).
 //
@@ -57,6 +58,13 @@ std::string_view TextEncodingName(TextEncoding e);
 // "gb18030" / "gbk" / "gb2312" / "cp936", "utf-16", "utf-16le", "utf-16be".
 // Returns kInvalidArgument for anything else.
 Result<EncodingOption> ParseEncodingOption(std::string_view name);
+
+// Bytes that are invalid in an encoding the operator *declared* with --encoding make the
+// whole file "not what it claims" (issue 3: exit 4, the vault as it was), where under a
+// detected encoding they only reject the row that holds them (SPEC §5.4). This is that
+// file-level error: "line 12, column 3: invalid GB18030 bytes, but --encoding declared the
+// file gb18030". `column` 0 = not known. Never quotes the bytes.
+Status InvalidBytesInDeclaredEncoding(int64_t line, size_t column, TextEncoding e);
 
 // The result of looking at the start of a file.
 struct DetectedEncoding {

@@ -108,6 +108,8 @@ class JsonlReader : public RowReader {
     auto r = std::unique_ptr<JsonlReader>(new JsonlReader());
     r->buf_ = std::make_unique<TextBuffer>(std::move(stream), options.chunk_bytes,
                                            options.max_row_bytes);
+    Result<EncodingOption> declared = ParseEncodingOption(options.encoding);
+    r->declared_ = declared.ok() && *declared != EncodingOption::kAuto;
     std::string_view line;
     int64_t line_no = 0;
     JV_ASSIGN_OR_RETURN(bool got, r->ReadLine(&line, &line_no));
@@ -138,6 +140,10 @@ class JsonlReader : public RowReader {
       done_ = true;
       if (!got.ok()) return got.status();
       return false;
+    }
+    if (declared_ && std::memchr(line.data(), kInvalidMarker, line.size()) != nullptr) {
+      done_ = true;
+      return InvalidBytesInDeclaredEncoding(line_no, 0, buf_->stream().encoding());
     }
     row->row_no = ++rows_;
     row->line_no = line_no;
@@ -215,6 +221,7 @@ class JsonlReader : public RowReader {
   bool have_first_ = false;
   bool done_ = false;
   int64_t line_ = 1;
+  bool declared_ = false;  // --encoding named the encoding: invalid bytes are a file error
   int64_t rows_ = 0;
 };
 

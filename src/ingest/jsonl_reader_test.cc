@@ -84,8 +84,7 @@ TEST(JsonlReaderTest, RowErrors) {
       "{\"a\":{\"x\":1}}\n"
       "{\"a\":1} trailing\n"
       "{\"a\":\"\xC3\x28\"}\n"
-      "{\"b\":3}\n",
-      Utf8Forced());
+      "{\"b\":3}\n");  // detected: not UTF-8, so GB18030
   ASSERT_TRUE(p.status.ok()) << p.status.ToString();
   ASSERT_EQ(p.rows.size(), 10u);
   EXPECT_FALSE(p.rows[0].error);
@@ -96,7 +95,7 @@ TEST(JsonlReaderTest, RowErrors) {
   EXPECT_EQ(*p.rows[5].error, "not a JSON object");
   EXPECT_EQ(*p.rows[6].error, "key 1: nested objects and arrays are not supported");
   EXPECT_THAT(*p.rows[7].error, HasSubstr("invalid JSON at byte"));
-  EXPECT_EQ(*p.rows[8].error, "undecodable bytes (not valid utf-8)");
+  EXPECT_EQ(*p.rows[8].error, "undecodable bytes (not valid gb18030)");
   EXPECT_FALSE(p.rows[9].error);
   EXPECT_THAT(p.rows[9].cells, ElementsAre("", "3"));
   for (const Row& r : p.rows) {
@@ -104,6 +103,17 @@ TEST(JsonlReaderTest, RowErrors) {
       EXPECT_THAT(*r.error, Not(HasSubstr("SECRET")));
     }
   }
+}
+
+TEST(JsonlReaderTest, InvalidBytesInADeclaredEncodingAreAFileError) {
+  // --encoding utf-8 declared the file UTF-8 (issue 3: "not what it claims", exit 4).
+  Parsed p = Read("{\"a\":1}\n{\"a\":2}\n{\"a\":\"\xC3\x28\"}\n{\"a\":4}\n",
+                  Utf8Forced());
+  EXPECT_EQ(p.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(p.status.message(),
+            "line 3: invalid UTF-8 bytes, but --encoding declared the file utf-8: it is not in "
+            "that encoding (nothing was imported)");
+  EXPECT_EQ(p.rows.size(), 2u);
 }
 
 TEST(JsonlReaderTest, FileErrors) {

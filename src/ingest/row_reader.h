@@ -6,11 +6,12 @@
 //
 // Two tiers of problems (SPEC §5.4, docs/design/ingest_readers.md):
 //  * Row-level: the field count differs from the header's, or a cell cannot be decoded in
-//    the file's encoding. Next() returns true with `row.error` set ("expected 18 fields,
+//    the file's detected encoding. Next() returns true with `row.error` set ("expected 18 fields,
 //    found 16", "invalid GB18030 bytes in column 3"); the importer reports and skips the
 //    row, and the reader goes on with the next one.
 //  * File-level: not what it claims to be (not a ZIP, truncated XLSX, binary data, a
-//    missing sheet, an unclosed quote at the end, a row longer than the limit). Open() or
+//    missing sheet, an unclosed quote at the end, a row longer than the limit, bytes
+//    invalid in the encoding ReaderOptions::encoding declared). Open() or
 //    Next() returns kInvalidArgument (or kDataLoss for a damaged archive) whose message
 //    says where ("line 812: ...", "xl/worksheets/sheet1.xml line 40: ..."). After a
 //    file-level error the reader must not be used again.

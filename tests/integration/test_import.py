@@ -284,6 +284,23 @@ class BadFilesTest(ImportTestCase):
         data = fx.csv_gb18030()
         self.assert_refused(self.write("declared_utf8.csv", data), "--encoding", "utf-8")
 
+    def test_invalid_bytes_in_one_row_of_a_declared_encoding(self):
+        """Declared with --encoding, one bad row makes the file "not what it claims": the
+        import stops before writing anything. Detected, the same row is rejected (§5.4)."""
+        good = "姓名,手机\n测试甲,13800138000\n测试乙,13900139000\n"
+        for declared, data, where in (
+                ("utf-8", good.encode() + b"\xff\xfe,13700137000\n", "line 4, column 1"),
+                ("gb18030", good.encode("gb18030") + b"x,\x81\x20\n", "line 4, column 2")):
+            path = self.write("declared_%s.csv" % declared, data)
+            err = self.assert_refused(path, "--encoding", declared, where=where)
+            self.assertIn("--encoding declared the file " + declared, err)
+        r = self.jv("import", path, "--json")  # GB18030 detected, not declared
+        self.assertEqual(r.code, 0, r.stderr.decode())
+        rep = r.json()
+        self.assertEqual((rep["encoding"], rep["rows_imported"], rep["rows_rejected"]),
+                         ("gb18030", 2, 1))
+        self.assertEqual(rep["rejected"], [{"row": 3, "reason": "invalid GB18030 bytes in column 2"}])
+
     def test_missing_file(self):
         r = self.jv("import", os.path.join(self.tmp, "absent.csv"), "--json")
         self.assertEqual(r.code, 4)
