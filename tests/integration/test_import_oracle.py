@@ -10,6 +10,7 @@ import must give. All data is synthetic.
 import csv
 import datetime
 import io
+import json
 import os
 import random
 import re
@@ -137,6 +138,14 @@ class OracleTest(VaultTestCase):
         rows = with_bad_lengths(gen.make_rows(seed, ROWS, IMPORT_DATE), seed)
         path = self.write("s4.tsv", csv_bytes(gen.header(seed), rows, "utf-16", delimiter="\t"))
         self.check(path, rows, seed)
+
+    def test_json_lines(self):
+        for seed, escaped in ((9, False), (10, True)):  # raw UTF-8, then \uXXXX escapes
+            rows = gen.make_rows(seed, ROWS, IMPORT_DATE)
+            head = gen.header(seed)
+            lines = [json.dumps(dict(zip(head, r)), ensure_ascii=escaped) for r in rows]
+            path = self.write("s%d.jsonl" % seed, ("\n".join(lines) + "\n").encode("utf-8"))
+            self.assertEqual(self.check(path, rows, seed)["format"], "jsonl")
 
     def test_xlsx_shared_strings(self):
         import openpyxl  # python3-openpyxl
