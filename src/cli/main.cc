@@ -2,6 +2,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <string>
@@ -22,14 +23,25 @@ void DisableCoreDumps() {
 }
 
 // JADEVAULT_FAKE_NOW=2026-01-02T03:04:05Z (hidden, for tests): the vault clock reads this
-// instant instead of the system time. Returns false if unset or malformed.
+// instant instead of the system time. Returns false if unset or malformed. Either way a set
+// variable is announced on stderr: audit times and legal deadlines follow this clock, so an
+// operator must never be unaware that it is not the system's.
 bool FakeNowMicros(int64_t* micros) {
   const char* env = std::getenv("JADEVAULT_FAKE_NOW");
   if (env == nullptr || *env == '\0') return false;
   std::tm tm{};
   const char* end = ::strptime(env, "%Y-%m-%dT%H:%M:%S", &tm);
-  if (end == nullptr || (std::string(end) != "Z" && std::string(end) != "+00:00")) return false;
+  if (end == nullptr || (std::string(end) != "Z" && std::string(end) != "+00:00")) {
+    std::fprintf(stderr,
+                 "jadevault: warning: JADEVAULT_FAKE_NOW is set but is not "
+                 "YYYY-MM-DDTHH:MM:SSZ; ignored, the system clock is used\n");
+    return false;
+  }
   *micros = static_cast<int64_t>(::timegm(&tm)) * 1000000;
+  std::fprintf(stderr,
+               "jadevault: warning: JADEVAULT_FAKE_NOW is set: the clock reads %s, not the "
+               "system time (a test hook: audit entries and legal deadlines use it)\n",
+               env);
   return true;
 }
 

@@ -37,6 +37,29 @@ class InitTest(VaultTestCase):
         self.assertEqual(r.code, 4)
 
 
+class FakeClockTest(VaultTestCase):
+    def test_fake_now_is_announced_on_stderr(self):
+        """JADEVAULT_FAKE_NOW (a test hook) moves audit times and legal deadlines: a process
+        that uses it says so, and a malformed value is ignored with a warning."""
+        self.init()
+        env = dict(self.env)
+        env.pop("JADEVAULT_FAKE_NOW", None)
+        r = self.jv("audit", "verify", "--json", env=env)
+        self.assertEqual(r.code, 0)
+        self.assertNotIn(b"JADEVAULT_FAKE_NOW", r.stderr)
+        env["JADEVAULT_FAKE_NOW"] = "2030-01-02T03:04:05Z"
+        r = self.jv("audit", "verify", "--json", env=env)
+        self.assertEqual(r.code, 0)
+        self.assertIn("JADEVAULT_FAKE_NOW is set: the clock reads 2030-01-02T03:04:05Z, not the "
+                      "system time", r.stderr.decode())
+        self.assertTrue(r.json()["ok"])  # stdout stays the JSON document
+        env["JADEVAULT_FAKE_NOW"] = "next tuesday"
+        r = self.jv("audit", "verify", "--json", env=env)
+        self.assertEqual(r.code, 0)
+        self.assertIn("JADEVAULT_FAKE_NOW is set but is not YYYY-MM-DDTHH:MM:SSZ; ignored",
+                      r.stderr.decode())
+
+
 class UnlockTest(VaultTestCase):
     def test_wrong_passphrase_exits_3_and_changes_nothing(self):
         self.init()
