@@ -1100,9 +1100,9 @@ Status Importer::MainPass() {
   if (done != total_rows_) {
     return InvalidArgumentError("the file changed while it was being imported");
   }
-  JV_RETURN_IF_ERROR(FlushBatch(true));
   if (o_.progress) o_.progress(total_rows_, total_rows_);
-  return Status::Ok();
+  if (o_.finishing) o_.finishing();
+  return FlushBatch(true);
 }
 
 Result<ImportReport> Importer::Run() {

@@ -76,8 +76,12 @@ struct ImportOptions {
   size_t sample_rows = 1000;
   // The date §5.3 validates against; default: today in China (UTC+8) from the clock.
   std::optional<Date> import_date;
-  // Called now and then with (rows done, rows in the file).
+  // Called now and then with (rows done, rows in the file); the last call is (n, n).
   std::function<void(int64_t, int64_t)> progress;
+  // Called once, after the last progress call, when every row has been read and the last
+  // batch starts: it also builds the blind index on a vault's first import, which takes
+  // seconds per million rows with no row left to count. May be empty.
+  std::function<void()> finishing;
   // Tests: called after each committed batch with the rows consumed so far; an error
   // stops the import there, as a crash would.
   std::function<Status(int64_t)> after_batch_for_test;

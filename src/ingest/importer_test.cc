@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -438,6 +439,29 @@ TEST_F(ImporterTest, InterruptedForcedReimportResumesAndStillMergesEveryRow) {
     auto count = v_->store().CountSubjectsByState();
     EXPECT_EQ((*count)["active"], 7);
   }
+}
+
+TEST_F(ImporterTest, FinishingIsAnnouncedOnceAfterTheLastRowAndBeforeTheLastBatch) {
+  std::string path = Write("customers.csv", CustomersCsv());
+  ImportOptions o = Options(path);
+  o.batch_rows = 2;
+  std::vector<std::string> events;
+  o.progress = [&](int64_t done, int64_t total) {
+    events.push_back("progress " + std::to_string(done) + "/" + std::to_string(total));
+  };
+  o.finishing = [&] { events.push_back("finishing"); };
+  o.after_batch_for_test = [&](int64_t) -> Status {
+    events.push_back("batch");
+    return Status::Ok();
+  };
+  ASSERT_TRUE(ImportFile(*v_, o).ok());
+  auto finishing = std::find(events.begin(), events.end(), "finishing");
+  ASSERT_NE(finishing, events.end());
+  EXPECT_EQ(std::count(events.begin(), events.end(), "finishing"), 1);
+  ASSERT_NE(finishing, events.begin());
+  EXPECT_EQ(*(finishing - 1), "progress 12/12");  // the bar is full first
+  EXPECT_EQ(std::count(finishing, events.end(), "batch"), 1);  // the last batch follows
+  EXPECT_EQ(std::count(finishing, events.end(), "progress 12/12"), 0);
 }
 
 TEST_F(ImporterTest, ScanGivesTheSameCountsAndStoresNothing) {

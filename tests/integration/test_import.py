@@ -7,10 +7,12 @@ one §5.3-5.4 prescribe. All data is synthetic.
 """
 import json
 import os
+import pty
 import re
+import subprocess
 
 import import_fixtures as fx
-from jvtest import VaultTestCase
+from jvtest import JADEVAULT, VaultTestCase
 
 SPEC_KEYS = ["source", "encoding", "kind", "rows_read", "rows_rejected", "rows_imported",
              "subjects_created", "rows_merged", "shared_contact", "minors", "fields", "id_number",
@@ -238,6 +240,44 @@ class VaultEffectsTest(ImportTestCase):
         self.assertEqual(rep["rows_unmatched"], 1)
         self.assertEqual(rep["unmatched"], [3])
         self.assertEqual(rep["fields"]["amount"], {"present": 3, "valid": 3, "invalid": 0})
+
+
+class TerminalTest(ImportTestCase):
+    def test_progress_bar_then_the_finishing_line_on_a_terminal(self):
+        """On a terminal, stderr shows the row bar up to 100 %, then a line saying the last
+        batch and the index are being written (seconds per million rows with no row left to
+        count); with --json and no terminal (every other test) stderr has neither."""
+        self.init()
+        path = self.write("c.csv", fx.csv_text(fx.generated_rows(4500)).encode())
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([JADEVAULT, "--vault", self.vault, "import", path],
+                                env=self.env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.close(master)
+        out = proc.stdout.read()
+        proc.stdout.close()
+        self.assertEqual(proc.wait(timeout=120), 0, seen.decode(errors="replace"))
+        text = seen.decode()
+        self.assertIn("导入 (import) [", text)
+        full = text.find("100%")
+        finishing = text.find("写入最后一批并建立索引 (writing the last batch and building the index)")
+        self.assertGreater(full, 0)
+        self.assertGreater(finishing, full)
+        self.assertNotIn("导入 (import)", text[finishing:])  # the bar is not drawn again
+        self.assertTrue(out)  # the human summary stays on stdout
+        r = self.imp(self.write("d.csv", fx.csv_text(fx.generated_rows(50, seed=9)).encode()))
+        self.assertEqual(r.code, 0)
+        self.assertNotIn("建立索引".encode(), r.stderr)
 
 
 class BadFilesTest(ImportTestCase):

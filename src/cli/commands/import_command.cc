@@ -9,6 +9,7 @@
 // report as "previous_report". An interrupted import is resumed by running the same
 // command again. scan needs no vault: it prints the proposed mapping, per-column detection
 // statistics and the counts an import into an empty vault would give; nothing is stored.
+#include <cstdio>
 #include <memory>
 
 #include "src/cli/commands/commands.h"
@@ -106,6 +107,14 @@ void RunImport(CommandContext& ctx, const ImportArgs& a) {
   o->progress = [&](int64_t done, int64_t total) {
     if (!bar) bar = std::make_unique<Progress>(ctx, "导入 (import)", total);
     bar->Update(done);
+  };
+  o->finishing = [&] {
+    if (bar) bar->Done();
+    bar.reset();
+    if (ctx.Interactive()) {
+      std::fputs("写入最后一批并建立索引 (writing the last batch and building the index)…\n",
+                  stderr);
+    }
   };
   auto r = ingest::ImportFile(**v, *o);
   if (bar) bar->Done();
