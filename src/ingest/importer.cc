@@ -112,8 +112,11 @@ class Importer {
   Status Setup();
   Status LoadResolver();
   // The earlier import of this file (same hash and kind) that decides what this run does:
-  // an interrupted one (resumed) before a completed one (refused unless --force).
+  // an interrupted one (resumed) before a completed one (refused unless --force). Also
+  // remembers the latest completed one in prior_source_id_.
   Result<std::optional<store::SourceRow>> PreviousImport();
+  // A forced re-import (or the resumption of one): loads prior_subject_ from the records of
+  // prior_source_id_.
   Status LoadPriorRows();
   Status MainPass();
   Status ProcessRow(const Row& row);
@@ -229,6 +232,7 @@ class Importer {
   // index of the subject that row joined or made the last time (kNoPrior: none; the row
   // was rejected, or its subject has since been erased). LoadPriorRows.
   static constexpr uint32_t kNoPrior = 0xFFFFFFFFu;
+  std::string prior_source_id_;  // the latest completed import of this file, if any
   std::vector<uint32_t> prior_subject_;
 
   std::vector<PendingRow> pending_rows_;
@@ -420,29 +424,19 @@ Result<std::optional<store::SourceRow>> Importer::PreviousImport() {
     if (s.status == kStatusRunning) running = std::move(s);
     if (s.status == kStatusComplete) complete = std::move(s);
   }
+  if (complete) prior_source_id_ = complete->id;
   return running ? running : complete;
 }
 
 Status Importer::LoadPriorRows() {
-  if (v_ == nullptr || !customers()) return Status::Ok();
-  // The latest completed import of this same file (a forced re-import; also when this run
-  // resumes an interrupted forced one).
-  JV_ASSIGN_OR_RETURN(std::vector<store::SourceRow> sources, v_->store().ListSources());
-  const store::SourceRow* prior = nullptr;
-  for (const store::SourceRow& s : sources) {
-    if (s.file_hash == file_hash_ && s.kind == ImportKindName(o_.kind) &&
-        s.status == kStatusComplete && s.id != source_id_) {
-      prior = &s;  // sources come oldest first
-    }
-  }
-  if (prior == nullptr) return Status::Ok();
+  if (v_ == nullptr || !customers() || prior_source_id_.empty()) return Status::Ok();
   std::unordered_map<std::string, uint32_t> local;
   local.reserve(resolver_.subject_count());
   for (uint32_t i = 0; i < resolver_.subject_count(); ++i) {
     local.emplace(std::string(resolver_.SubjectId(i)), i);
   }
   return v_->store().ForEachSourceRecord(
-      prior->id, [&](int64_t row_no, const std::string& subject_id) -> Status {
+      prior_source_id_, [&](int64_t row_no, const std::string& subject_id) -> Status {
         if (row_no <= 0) return Status::Ok();
         auto [it, fresh] = local.emplace(subject_id, 0);
         if (fresh) {
