@@ -72,13 +72,22 @@ class OracleTest(VaultTestCase):
     def check(self, path, rows, seed):
         """Import `path` into a fresh vault (one per test: on PostgreSQL each test has one
         database); its report must be the oracle's for `rows`."""
+        want = oracle.report(rows, gen.FIELDS, IMPORT_DATE)
+        # scan (no vault, nothing stored) prints the counts an import into an empty vault
+        # gives (§5.5 "also scan"); then the import itself.
+        scan = self.jv("scan", path, "--import-date", IMPORT_DATE.isoformat(), "--json",
+                       passphrase=None)
+        self.assertEqual(scan.code, 0, scan.stderr.decode())
+        self.assert_oracle(scan.json(), want, "seed %d, scan %s" % (seed, os.path.basename(path)))
         self.vault = os.path.join(self.tmp, "vault-" + os.path.basename(path))
         self.init()
         r = self.jv("import", path, "--import-date", IMPORT_DATE.isoformat(), "--json")
         self.assertEqual(r.code, 0, r.stderr.decode())
         got = r.json()
-        want = oracle.report(rows, gen.FIELDS, IMPORT_DATE)
-        where = "seed %d, %s" % (seed, os.path.basename(path))
+        self.assert_oracle(got, want, "seed %d, import %s" % (seed, os.path.basename(path)))
+        return got
+
+    def assert_oracle(self, got, want, where):
         for k in COUNT_KEYS:
             self.assertEqual(got[k], want[k], "%s: %s" % (where, k))
         for f, c in want["fields"].items():
@@ -87,7 +96,6 @@ class OracleTest(VaultTestCase):
             self.assertEqual([x["row"] for x in got["rejected"]], want["rejected"], where)
         mapped = {m["header"]: m["field"] for m in got["mapping"]}
         self.assertEqual(sorted(mapped.values()), sorted(gen.FIELDS), where)
-        return got
 
     def utf8_bom_crlf(self, seed):
         head = gen.header(seed)
