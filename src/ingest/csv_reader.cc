@@ -68,8 +68,6 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Init(std::unique_ptr<TextStream> s
   auto r = std::unique_ptr<CsvReader>(new CsvReader());
   r->buf_ = std::make_unique<TextBuffer>(std::move(stream), options.chunk_bytes,
                                          options.max_row_bytes);
-  Result<EncodingOption> declared = ParseEncodingOption(options.encoding);
-  r->declared_ = declared.ok() && *declared != EncodingOption::kAuto;
   char d = options.delimiter;
   if (d == 0 && options.format == "tsv") d = '\t';
   if (d != 0) {
@@ -284,7 +282,7 @@ Result<bool> CsvReader::Next(Row* row) {
     done_ = true;
     return false;
   }
-  if (bad != 0 && declared_) {
+  if (bad != 0 && buf_->stream().declared()) {
     done_ = true;
     return InvalidBytesInDeclaredEncoding(start, bad, buf_->stream().encoding());
   }

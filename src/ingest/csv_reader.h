@@ -75,7 +75,6 @@ class CsvReader : public RowReader {
   int64_t line_ = 1;     // physical line at the window start
   int64_t rows_ = 0;     // data rows returned
   bool done_ = false;
-  bool declared_ = false;  // --encoding named the encoding: invalid bytes are a file error
 };
 
 }  // namespace jv::ingest

@@ -291,6 +291,7 @@ Result<std::unique_ptr<TextStream>> TextStream::FromString(std::string data,
 }
 
 Status TextStream::Init(EncodingOption option) {
+  declared_ = option != EncodingOption::kAuto;
   size_t want = static_cast<size_t>(std::min<uint64_t>(source_->size(), kDetectBytes));
   head_.resize(std::max<size_t>(want, 16));
   size_t got = 0;

@@ -109,6 +109,9 @@ class TextStream {
   Result<size_t> Read(char* dst, size_t cap);
 
   TextEncoding encoding() const { return encoding_; }
+  // True if --encoding named the encoding (not auto): bytes invalid in it are then a file
+  // error (InvalidBytesInDeclaredEncoding), not a row error.
+  bool declared() const { return declared_; }
   // Bytes of the file consumed so far / file size, in 0..1.
   double Progress() const;
 
@@ -122,6 +125,7 @@ class TextStream {
   struct Icu;
   std::unique_ptr<ByteSource> source_;
   TextEncoding encoding_ = TextEncoding::kUtf8;
+  bool declared_ = false;
   std::string head_;        // bytes read for detection, replayed first
   size_t head_pos_ = 0;
   bool source_eof_ = false;

@@ -110,14 +110,16 @@ class Importer {
 
   Status PrePass();
   Status Setup();
+  // Loads every resolver key of the vault (ID number, mobile, e-mail, member number) into
+  // resolver_, then LoadPriorRows.
   Status LoadResolver();
   // The earlier import of this file (same hash and kind) that decides what this run does:
   // an interrupted one (resumed) before a completed one (refused unless --force). Also
   // remembers the latest completed one in prior_source_id_.
   Result<std::optional<store::SourceRow>> PreviousImport();
   // A forced re-import (or the resumption of one): loads prior_subject_ from the records of
-  // prior_source_id_.
-  Status LoadPriorRows();
+  // prior_source_id_. `local`: the store's subjects LoadResolver met, id -> resolver index.
+  Status LoadPriorRows(std::unordered_map<std::string, uint32_t>& local);
   Status MainPass();
   Status ProcessRow(const Row& row);
   // The rows and subjects of one batch, handed to the writer thread with everything it
@@ -177,6 +179,9 @@ class Importer {
   PendingSubject& Touch(uint32_t idx, bool created);
   Bytes Mac(const char* kind, std::string_view canonical) const;
   uint32_t NewSubject();
+  // Adds a subject to the resolver together with its per-subject state; `birth` is kNoDate
+  // for a subject this import creates, kUnknown for one from the store (LoadBirth).
+  uint32_t AddSubject(std::string_view id, int32_t birth);
   int32_t EffectiveBirth(uint32_t idx) const;
   json SavedState(const ImportReport& report, bool final, int64_t last_row_no,
                   const std::string& placeholder_id) const;
@@ -266,9 +271,13 @@ uint32_t Importer::NewSubject() {
   std::string id =
       v_ != nullptr ? NewOrderedId(v_->random(), "s_", clock_.NowMicros())
                     : "scan_" + std::to_string(++scan_ids_);
+  return AddSubject(id, kNoDate);
+}
+
+uint32_t Importer::AddSubject(std::string_view id, int32_t birth) {
   uint32_t idx = resolver_.AddSubject(id);
-  id_birth_.push_back(kNoDate);
-  col_birth_.push_back(kNoDate);
+  id_birth_.push_back(birth);
+  col_birth_.push_back(birth);
   minor_counted_.push_back(0);
   first_name_.emplace_back();
   first_card_.emplace_back();
@@ -399,7 +408,7 @@ Status Importer::LoadResolver() {
           auto it = local.find(r.subject_id);
           uint32_t idx;
           if (it == local.end()) {
-            idx = resolver_.AddSubject(r.subject_id);
+            idx = AddSubject(r.subject_id, kUnknown);
             local.emplace(r.subject_id, idx);
           } else {
             idx = it->second;
@@ -408,12 +417,7 @@ Status Importer::LoadResolver() {
           return Status::Ok();
         }));
   }
-  id_birth_.assign(resolver_.subject_count(), kUnknown);
-  col_birth_.assign(resolver_.subject_count(), kUnknown);
-  minor_counted_.assign(resolver_.subject_count(), 0);
-  first_name_.assign(resolver_.subject_count(), IndexKey{});
-  first_card_.assign(resolver_.subject_count(), IndexKey{});
-  return Status::Ok();
+  return LoadPriorRows(local);
 }
 
 Result<std::optional<store::SourceRow>> Importer::PreviousImport() {
@@ -428,27 +432,15 @@ Result<std::optional<store::SourceRow>> Importer::PreviousImport() {
   return running ? running : complete;
 }
 
-Status Importer::LoadPriorRows() {
-  if (v_ == nullptr || !customers() || prior_source_id_.empty()) return Status::Ok();
-  std::unordered_map<std::string, uint32_t> local;
-  local.reserve(resolver_.subject_count());
-  for (uint32_t i = 0; i < resolver_.subject_count(); ++i) {
-    local.emplace(std::string(resolver_.SubjectId(i)), i);
-  }
+Status Importer::LoadPriorRows(std::unordered_map<std::string, uint32_t>& local) {
+  if (!customers() || prior_source_id_.empty()) return Status::Ok();
   return v_->store().ForEachSourceRecord(
       prior_source_id_, [&](int64_t row_no, const std::string& subject_id) -> Status {
         if (row_no <= 0) return Status::Ok();
         auto [it, fresh] = local.emplace(subject_id, 0);
-        if (fresh) {
-          // A subject without ID number, mobile, e-mail or member number: the resolver has
-          // not met it. Its birth dates are read from the store when a row joins it.
-          it->second = resolver_.AddSubject(subject_id);
-          id_birth_.push_back(kUnknown);
-          col_birth_.push_back(kUnknown);
-          minor_counted_.push_back(0);
-          first_name_.emplace_back();
-          first_card_.emplace_back();
-        }
+        // A subject without ID number, mobile, e-mail or member number: LoadResolver has
+        // not met it.
+        if (fresh) it->second = AddSubject(subject_id, kUnknown);
         const auto at = static_cast<size_t>(row_no);
         if (prior_subject_.size() <= at) prior_subject_.resize(at + 1, kNoPrior);
         prior_subject_[at] = it->second;
@@ -1169,8 +1161,7 @@ Result<ImportReport> Importer::Run() {
   samples_.shrink_to_fit();
 
   JV_RETURN_IF_ERROR(Setup());
-  JV_RETURN_IF_ERROR(LoadResolver());
-  JV_RETURN_IF_ERROR(LoadPriorRows());
+  JV_RETURN_IF_ERROR(LoadResolver());  // and LoadPriorRows
   // Bulk load (store.h): the importer keeps the referential rule itself, since each batch
   // writes its new subjects' rows before their keys, records and index entries.
   std::optional<store::BulkLoad> bulk;

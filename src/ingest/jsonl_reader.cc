@@ -108,8 +108,6 @@ class JsonlReader : public RowReader {
     auto r = std::unique_ptr<JsonlReader>(new JsonlReader());
     r->buf_ = std::make_unique<TextBuffer>(std::move(stream), options.chunk_bytes,
                                            options.max_row_bytes);
-    Result<EncodingOption> declared = ParseEncodingOption(options.encoding);
-    r->declared_ = declared.ok() && *declared != EncodingOption::kAuto;
     std::string_view line;
     int64_t line_no = 0;
     JV_ASSIGN_OR_RETURN(bool got, r->ReadLine(&line, &line_no));
@@ -141,7 +139,7 @@ class JsonlReader : public RowReader {
       if (!got.ok()) return got.status();
       return false;
     }
-    if (declared_ && std::memchr(line.data(), kInvalidMarker, line.size()) != nullptr) {
+    if (buf_->stream().declared() && std::memchr(line.data(), kInvalidMarker, line.size()) != nullptr) {
       done_ = true;
       return InvalidBytesInDeclaredEncoding(line_no, 0, buf_->stream().encoding());
     }
@@ -221,7 +219,6 @@ class JsonlReader : public RowReader {
   bool have_first_ = false;
   bool done_ = false;
   int64_t line_ = 1;
-  bool declared_ = false;  // --encoding named the encoding: invalid bytes are a file error
   int64_t rows_ = 0;
 };
 
