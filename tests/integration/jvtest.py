@@ -117,6 +117,14 @@ class VaultTestCase(unittest.TestCase):
         if self.pg is not None:
             self.pg.drop()
 
+    def write(self, name, data):
+        """Writes `data` (bytes as they are, text as UTF-8) to `name` in this test's
+        directory and returns the path."""
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return path
+
     def store_sql(self, sql, vault=None):
         """Rows of `sql` on this test's vault store (sqlite3 or psql), as 'a|b' lines.
         Write SQL both dialects accept; hex_sql() gives the hex of a blob column."""

@@ -20,12 +20,6 @@ SPEC_KEYS = ["source", "encoding", "kind", "rows_read", "rows_rejected", "rows_i
 
 
 class ImportTestCase(VaultTestCase):
-    def write(self, name, data):
-        path = os.path.join(self.tmp, name)
-        with open(path, "wb") as f:
-            f.write(data)
-        return path
-
     def imp(self, path, *extra):
         return self.jv("import", path, "--import-date", fx.IMPORT_DATE, "--json", *extra)
 

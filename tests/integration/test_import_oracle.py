@@ -63,12 +63,6 @@ def xlsx_typed_cells(rows):
 
 
 class OracleTest(VaultTestCase):
-    def write(self, name, data):
-        path = os.path.join(self.tmp, name)
-        with open(path, "wb") as f:
-            f.write(data)
-        return path
-
     def check(self, path, rows, seed):
         """Import `path` into a fresh vault (one per test: on PostgreSQL each test has one
         database); its report must be the oracle's for `rows`."""

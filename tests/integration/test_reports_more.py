@@ -39,10 +39,6 @@ class ReportsMoreTest(VaultTestCase):
     def path(self, name):
         return os.path.join(self.tmp, name)
 
-    def write(self, name, text):
-        with open(self.path(name), "w", encoding="utf-8") as f:
-            f.write(text)
-        return self.path(name)
 
     def subject(self, mobile):
         r = self.jv_ok("subjects", "find", "--mobile", mobile, "--json").json()

@@ -54,11 +54,6 @@ class RetentionTest(VaultTestCase):
         env["JADEVAULT_FAKE_NOW"] = rfc3339
         return env
 
-    def write(self, name, text):
-        path = os.path.join(self.tmp, name)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        return path
 
     def find(self, mobile):
         subs = self.jv_ok("subjects", "find", "--mobile", mobile, "--json").json()["subjects"]

@@ -55,10 +55,6 @@ class TransferPackageTest(browser.RenderAssertions, VaultTestCase):
     def path(self, name):
         return os.path.join(self.tmp, name)
 
-    def write(self, name, data):
-        with open(self.path(name), "wb") as f:
-            f.write(data if isinstance(data, bytes) else data.encode())
-        return self.path(name)
 
     def later(self, days):
         env = dict(self.env)
