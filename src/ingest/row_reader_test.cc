@@ -69,11 +69,16 @@ TEST(RowReaderTest, XlsxwriterWorkbook) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_THAT((*r)->Header(), ElementsAre("姓名", "手机", "生日", "备注"));
   auto rows = ReadAll(r->get());
-  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(rows.size(), 3u);
   EXPECT_THAT(rows[0].cells, ElementsAre("测试丁", "13900000004", "1988-08-08", "重要客户"));
+  // Sheet row 3 is empty (xlsxwriter writes no element for it): a data row of empty cells,
+  // as the same row is in CSV (",,,").
   EXPECT_EQ(rows[1].row_no, 2);
-  EXPECT_EQ(rows[1].line_no, 4);
-  EXPECT_THAT(rows[1].cells, ElementsAre("测试戊", "13900000005", "", "TRUE"));
+  EXPECT_EQ(rows[1].line_no, 3);
+  EXPECT_THAT(rows[1].cells, ElementsAre("", "", "", ""));
+  EXPECT_EQ(rows[2].row_no, 3);
+  EXPECT_EQ(rows[2].line_no, 4);
+  EXPECT_THAT(rows[2].cells, ElementsAre("测试戊", "13900000005", "", "TRUE"));
 }
 
 TEST(RowReaderTest, FormatFromExtensionAndContent) {

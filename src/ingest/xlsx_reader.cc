@@ -7,6 +7,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <optional>
 #include <unordered_map>
 
 #include <sys/stat.h>
@@ -437,7 +438,7 @@ class SheetHandler : public XmlHandler {
                bool date1904, size_t max_row_bytes)
       : sst_(sst), xf_kinds_(xf_kinds), date1904_(date1904), max_row_bytes_(max_row_bytes) {}
 
-  std::deque<SheetRow> rows;  // completed non-empty rows, oldest first
+  std::deque<SheetRow> rows;  // completed rows (empty ones too), oldest first
 
   void Start(std::string_view name, const char** attrs) override {
     if (name == "row") {
@@ -490,9 +491,7 @@ class SheetHandler : public XmlHandler {
       EndCell();
     } else if (name == "row" && in_row_) {
       in_row_ = false;
-      bool any = std::any_of(cur_.cells.begin(), cur_.cells.end(),
-                             [](const std::string& c) { return !c.empty(); });
-      if (any) rows.push_back(std::move(cur_));
+      rows.push_back(std::move(cur_));
       cur_ = SheetRow();
     }
   }
@@ -578,20 +577,35 @@ class XlsxReader : public RowReader {
 
   Result<bool> Next(Row* row) override {
     if (done_) return false;
-    SheetRow sr;
-    auto got = NextSheetRow(&sr);
-    if (!got.ok()) {
-      done_ = true;
-      return got.status();
+    if (!ahead_) {
+      SheetRow sr;
+      auto got = NextSheetRow(&sr);
+      if (!got.ok()) {
+        done_ = true;
+        return got.status();
+      }
+      if (!*got) {
+        done_ = true;
+        return false;
+      }
+      ahead_ = std::move(sr);
     }
-    if (!*got) {
-      done_ = true;
-      return false;
-    }
-    row->row_no = ++rows_;
-    row->line_no = sr.number;
-    row->error.reset();
     size_t width = header_.size();
+    row->row_no = ++rows_;
+    row->error.reset();
+    if (ahead_->number > last_number_ + 1) {
+      // A row number no <row> element has, before one that has: a data row whose every
+      // cell is empty, as a CSV writer spells the same row (",,,"), so that the same data
+      // counts the same in CSV and XLSX (SPEC §5.4 rejects it: no identifying field).
+      row->line_no = ++last_number_;
+      row->cells.resize(width);
+      for (std::string& c : row->cells) c.clear();
+      return true;
+    }
+    SheetRow sr = std::move(*ahead_);
+    ahead_.reset();
+    last_number_ = std::max(last_number_, sr.number);
+    row->line_no = sr.number;
     size_t last = 0;  // 1 + last non-empty column
     for (size_t i = sr.cells.size(); i > 0; --i) {
       if (!sr.cells[i - 1].empty()) {
@@ -693,11 +707,19 @@ class XlsxReader : public RowReader {
     xml_ = std::make_unique<XmlStream>(sheet_part, sheet_.get());
     chunk_.resize(kXmlChunk);
 
+    // The header: the first row with a value.
     SheetRow first;
-    JV_ASSIGN_OR_RETURN(bool got, NextSheetRow(&first));
-    if (!got) return InvalidArgumentError(sheet_part + ": empty sheet: no header");
+    for (;;) {
+      JV_ASSIGN_OR_RETURN(bool got, NextSheetRow(&first));
+      if (!got) return InvalidArgumentError(sheet_part + ": empty sheet: no header");
+      if (std::any_of(first.cells.begin(), first.cells.end(),
+                      [](const std::string& c) { return !c.empty(); })) {
+        break;
+      }
+    }
     while (!first.cells.empty() && first.cells.back().empty()) first.cells.pop_back();
     header_ = std::move(first.cells);
+    last_number_ = first.number;
     return Status::Ok();
   }
 
@@ -724,6 +746,10 @@ class XlsxReader : public RowReader {
   bool sheet_eof_ = false;
   bool done_ = false;
   int64_t rows_ = 0;
+  // The next row with values, held while the empty rows before it are returned.
+  std::optional<SheetRow> ahead_;
+  // Sheet row number of the last row returned (the header's at first).
+  int64_t last_number_ = 0;
 };
 
 }  // namespace

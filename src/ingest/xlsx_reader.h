@@ -17,9 +17,13 @@
 // format becomes "HH:MM:SS".
 //
 // Rows: cells land in the column of their r="C5" reference (sparse rows keep their
-// place). Rows with no non-empty cell are skipped and not counted. The header is the
-// first non-empty row; its width is its last non-empty cell. Data rows are padded with ""
-// to that width; a non-empty cell beyond it makes a row error "expected N fields, found M".
+// place). The header is the first non-empty row; its width is its last non-empty cell.
+// Data rows are padded with "" to that width; a non-empty cell beyond it makes a row error
+// "expected N fields, found M". After the header every <row> element is a data row, an
+// empty one too, and so is a row number that no <row> element has before a later one: a
+// row of empty cells, which is what a CSV writer makes of the same row (",,,"), so the
+// same data counts the same in both formats (openpyxl writes <row r="5"></row> for a row
+// of None, XlsxWriter no element). Rows after the last <row> element do not exist.
 // Row.line_no is the sheet row number.
 //
 // File-level errors: kInvalidArgument for a file that is not a ZIP archive (an encrypted

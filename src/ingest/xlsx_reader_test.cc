@@ -164,25 +164,43 @@ TEST(XlsxReaderTest, SharedStringsAndRichTextAndPhonetics) {
   EXPECT_THAT(p.rows[1].cells, ElementsAre("漢字", "ab"));
 }
 
-TEST(XlsxReaderTest, SparseCellsLandInTheirColumnsAndEmptyRowsAreSkipped) {
+TEST(XlsxReaderTest, SparseCellsLandInTheirColumnsAndEmptyRowsAreRows) {
   Book b;
   b.sheets.push_back(
       {"S", "<row r=\"2\">" + InlineCell("B2", "b") + InlineCell("C2", "c") +
                 InlineCell("D2", "d") + "</row>" + "<row r=\"3\"><c r=\"B3\" s=\"0\"/></row>" +
                 "<row r=\"5\">" + InlineCell("D5", "x") + "</row>" + "<row r=\"6\">" +
                 InlineCell("B6", "1") + "<c t=\"inlineStr\"><is><t>2</t></is></c>" + "</row>" +
-                "<row r=\"7\">" + InlineCell("F7", "beyond") + "</row>"});
+                "<row r=\"7\">" + InlineCell("F7", "beyond") + "</row>" +
+                "<row r=\"8\"><c r=\"B8\" s=\"0\"/></row><row r=\"9\"/>"});
   Parsed p = Read(Build(b));
   ASSERT_TRUE(p.status.ok()) << p.status.ToString();
-  // Header: the first non-empty row; column A is empty but keeps its place.
+  // Header: the first non-empty row (row 1 has no element); column A is empty but keeps
+  // its place.
   EXPECT_THAT(p.header, ElementsAre("", "b", "c", "d"));
-  ASSERT_EQ(p.rows.size(), 3u);
-  EXPECT_THAT(p.rows[0].cells, ElementsAre("", "", "", "x"));
-  EXPECT_EQ(p.rows[0].line_no, 5);
+  // Row 3 (an element with no value) and row 4 (no element, before a later one): data rows
+  // of empty cells, as a CSV writer spells them (",,,"); so are the empty elements of rows
+  // 8 and 9. Nothing after the last element.
+  ASSERT_EQ(p.rows.size(), 7u);
+  EXPECT_THAT(p.rows[0].cells, ElementsAre("", "", "", ""));
+  EXPECT_EQ(p.rows[0].line_no, 3);
   EXPECT_EQ(p.rows[0].row_no, 1);
-  EXPECT_THAT(p.rows[1].cells, ElementsAre("", "1", "2", ""));  // no r: next column
-  ASSERT_TRUE(p.rows[2].error);
-  EXPECT_EQ(*p.rows[2].error, "expected 4 fields, found 6");
+  EXPECT_FALSE(p.rows[0].error);
+  EXPECT_THAT(p.rows[1].cells, ElementsAre("", "", "", ""));
+  EXPECT_EQ(p.rows[1].line_no, 4);
+  EXPECT_EQ(p.rows[1].row_no, 2);
+  EXPECT_THAT(p.rows[2].cells, ElementsAre("", "", "", "x"));
+  EXPECT_EQ(p.rows[2].line_no, 5);
+  EXPECT_EQ(p.rows[2].row_no, 3);
+  EXPECT_THAT(p.rows[3].cells, ElementsAre("", "1", "2", ""));  // no r: next column
+  ASSERT_TRUE(p.rows[4].error);
+  EXPECT_EQ(*p.rows[4].error, "expected 4 fields, found 6");
+  EXPECT_EQ(p.rows[4].row_no, 5);
+  for (size_t i : {5u, 6u}) {
+    EXPECT_THAT(p.rows[i].cells, ElementsAre("", "", "", ""));
+    EXPECT_EQ(p.rows[i].line_no, static_cast<int64_t>(i) + 3);
+    EXPECT_FALSE(p.rows[i].error);
+  }
 }
 
 std::string StylesXml(const std::string& num_fmts, const std::vector<int>& xf_ids) {
