@@ -53,9 +53,8 @@ bool IsTimeSuffix(std::string_view s, size_t pos) {
   return pos > start && pos == s.size();
 }
 
-}  // namespace
-
-Checked<Date> ParseDate(std::string_view cell) {
+// `timestamp`: ParseTimestampDate's wider spellings (see dates.h).
+Checked<Date> ParseDateImpl(std::string_view cell, bool timestamp) {
   std::optional<std::string> norm = internal::NormalizeOrNull(cell);
   if (!norm) return Checked<Date>::Invalid();
   if (norm->empty()) return Checked<Date>::Absent();
@@ -74,11 +73,14 @@ Checked<Date> ParseDate(std::string_view cell) {
     if (y < 0) return Checked<Date>::Invalid();
     if (pos < s.size() && (s[pos] == '-' || s[pos] == '/' || s[pos] == '.')) {
       const char sep = s[pos++];
-      m = ReadNumber(s, &pos, 1, 2);
+      // §5.3 writes YYYY-MM-DD with two-digit month and day, YYYY/M/D and YYYY.M.D with
+      // one or two.
+      const size_t min_len = sep == '-' && !timestamp ? 2 : 1;
+      m = ReadNumber(s, &pos, min_len, 2);
       if (m < 0 || pos >= s.size() || s[pos] != sep)
         return Checked<Date>::Invalid();
       ++pos;
-      d = ReadNumber(s, &pos, 1, 2);
+      d = ReadNumber(s, &pos, min_len, 2);
     } else if (Consume(s, &pos, "年")) {
       m = ReadNumber(s, &pos, 1, 2);
       if (m < 0 || !Consume(s, &pos, "月")) return Checked<Date>::Invalid();
@@ -88,11 +90,18 @@ Checked<Date> ParseDate(std::string_view cell) {
       return Checked<Date>::Invalid();
     }
   }
-  if (d < 0 || !IsTimeSuffix(s, pos) || !Date::IsValid(y, m, d)) {
+  const bool rest_ok = timestamp ? IsTimeSuffix(s, pos) : pos == s.size();
+  if (d < 0 || !rest_ok || !Date::IsValid(y, m, d)) {
     return Checked<Date>::Invalid();
   }
   return Checked<Date>::Valid(Date{y, m, d});
 }
+
+}  // namespace
+
+Checked<Date> ParseDate(std::string_view cell) { return ParseDateImpl(cell, false); }
+
+Checked<Date> ParseTimestampDate(std::string_view cell) { return ParseDateImpl(cell, true); }
 
 std::optional<Date> DateFromExcelSerial(double serial) {
   if (!std::isfinite(serial) || serial < 1.0 || serial >= 2958466.0)

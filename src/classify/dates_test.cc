@@ -11,7 +11,6 @@ Date D(int y, int m, int d) { return Date{y, m, d}; }
 
 TEST(ParseDateTest, AllSpellings) {
   EXPECT_EQ(ParseDate("1990-01-05").value, D(1990, 1, 5));
-  EXPECT_EQ(ParseDate("1990-1-5").value, D(1990, 1, 5));
   EXPECT_EQ(ParseDate("1990/1/5").value, D(1990, 1, 5));
   EXPECT_EQ(ParseDate("1990/01/05").value, D(1990, 1, 5));
   EXPECT_EQ(ParseDate("1990.1.5").value, D(1990, 1, 5));
@@ -31,14 +30,28 @@ TEST(ParseDateTest, FullWidthAndTrim) {
             D(1990, 1, 5));
 }
 
-TEST(ParseDateTest, TimeOfDayIgnored) {
-  EXPECT_EQ(ParseDate("2023-05-01 14:32:10").value, D(2023, 5, 1));
-  EXPECT_EQ(ParseDate("2023/5/1 9:05").value, D(2023, 5, 1));
-  EXPECT_EQ(ParseDate("2023-05-01T14:32:10.123").value, D(2023, 5, 1));
-  EXPECT_FALSE(ParseDate("2023-05-01 24:00").valid());
-  EXPECT_FALSE(ParseDate("2023-05-01 12:60").valid());
-  EXPECT_FALSE(ParseDate("2023-05-01 noon").valid());
-  EXPECT_FALSE(ParseDate("2023-05-01 12").valid());
+// §5.3 lists YYYY-MM-DD (two digits) and nothing after the date: a one-digit month or
+// day with '-' and a time of day make a customer date invalid.
+TEST(ParseDateTest, OnlyTheListedSpellings) {
+  for (const char* v : {"1990-1-5", "1990-01-5", "1990-1-05", "1990-01-05 00:00:00",
+                        "1990-01-05T00:00", "1990/1/5 8:00", "19900105 00:00",
+                        "1990年1月5日 8:00"}) {
+    EXPECT_EQ(ParseDate(v).validity, Validity::kInvalid) << v;
+  }
+}
+
+// Transactions' and items' dates are POS timestamps: the time of day is ignored there.
+TEST(ParseTimestampDateTest, TimeOfDayIgnored) {
+  EXPECT_EQ(ParseTimestampDate("2023-05-01 14:32:10").value, D(2023, 5, 1));
+  EXPECT_EQ(ParseTimestampDate("2023/5/1 9:05").value, D(2023, 5, 1));
+  EXPECT_EQ(ParseTimestampDate("2023-05-01T14:32:10.123").value, D(2023, 5, 1));
+  EXPECT_EQ(ParseTimestampDate("2023-5-1").value, D(2023, 5, 1));
+  EXPECT_EQ(ParseTimestampDate("2023年5月1日").value, D(2023, 5, 1));
+  EXPECT_FALSE(ParseTimestampDate("2023-05-01 24:00").valid());
+  EXPECT_FALSE(ParseTimestampDate("2023-05-01 12:60").valid());
+  EXPECT_FALSE(ParseTimestampDate("2023-05-01 noon").valid());
+  EXPECT_FALSE(ParseTimestampDate("2023-05-01 12").valid());
+  EXPECT_FALSE(ParseTimestampDate("2023-02-30 12:00").valid());
 }
 
 TEST(ParseDateTest, CalendarValidity) {

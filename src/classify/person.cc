@@ -48,7 +48,6 @@ int AgeOn(const Date& birth, const Date& on) {
 }
 
 bool IsMinorUnder14(const Date& birth, const Date& import_date) {
-  if (birth > import_date) return false;
   return AgeOn(birth, import_date) < 14;
 }
 

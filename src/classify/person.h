@@ -33,7 +33,8 @@ Checked<Gender> ParseGender(std::string_view cell);
 // Whole years from `birth` to `on` (negative if `birth` is after `on`).
 int AgeOn(const Date& birth, const Date& on);
 
-// 0 <= AgeOn(birth, import_date) < 14.
+// AgeOn(birth, import_date) < 14 (SPEC §5.3 "minor"), literally: a birth date after the
+// import date (age < 0, bad data) counts as a minor's, the protective reading.
 bool IsMinorUnder14(const Date& birth, const Date& import_date);
 
 // 1900-01-01 <= birth <= import_date (the range SPEC §5.3 uses for ID numbers).

@@ -47,8 +47,10 @@ TEST(MinorTest, UnderFourteenOnImportDate) {
   EXPECT_TRUE(IsMinorUnder14(Date{2011, 7, 1}, import));    // 14 tomorrow
   EXPECT_TRUE(IsMinorUnder14(Date{2025, 6, 30}, import));   // born today
   EXPECT_FALSE(IsMinorUnder14(Date{1990, 1, 1}, import));
-  EXPECT_FALSE(
-      IsMinorUnder14(Date{2025, 7, 1}, import));  // future date: bad data
+  // A birth date after the import date: §5.3's age (-1) is < 14, and treating the row as
+  // a child's is the protective reading of bad data (PIPL Art. 28, 31).
+  EXPECT_TRUE(IsMinorUnder14(Date{2025, 7, 1}, import));
+  EXPECT_TRUE(IsMinorUnder14(Date{2090, 1, 1}, import));
   EXPECT_TRUE(IsMinorUnder14(Date{2012, 2, 29}, Date{2026, 2, 28}));
   EXPECT_FALSE(IsMinorUnder14(Date{2012, 2, 29}, Date{2026, 3, 1}));
 }

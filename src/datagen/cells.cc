@@ -114,9 +114,9 @@ std::string ExcelMangled(Rng& rng, const std::string& id18) {
   return out;
 }
 
-std::string DateSpelling(Rng& rng, const Date& d, bool allow_time) {
+std::string DateSpelling(Rng& rng, const Date& d) {
   char buf[64];
-  switch (rng.Uniform(allow_time ? 9 : 8)) {
+  switch (rng.Uniform(7)) {
     case 0:
     case 1:
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
@@ -133,23 +133,18 @@ std::string DateSpelling(Rng& rng, const Date& d, bool allow_time) {
     case 5:
       std::snprintf(buf, sizeof buf, "%04d年%d月%d日", d.year, d.month, d.day);
       break;
-    case 6:
-      std::snprintf(buf, sizeof buf, "%04d-%d-%d", d.year, d.month, d.day);
-      break;
-    case 7:
-      std::snprintf(buf, sizeof buf, "%04d/%02d/%02d", d.year, d.month, d.day);
-      break;
     default:
-      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", d.year, d.month, d.day,
-                    static_cast<int>(rng.Between(9, 21)), static_cast<int>(rng.Uniform(60)),
-                    static_cast<int>(rng.Uniform(60)));
+      std::snprintf(buf, sizeof buf, "%04d/%02d/%02d", d.year, d.month, d.day);
   }
   return buf;
 }
 
-std::string InvalidDate(Rng& rng, int year) {
+std::string InvalidDate(Rng& rng, int year, bool timestamp) {
   char buf[48];
-  switch (rng.Uniform(6)) {
+  // Cases 5 and 6 are valid timestamps (classify::ParseTimestampDate).
+  uint64_t pick = rng.Uniform(timestamp ? 6 : 8);
+  if (timestamp && pick == 5) pick = 7;
+  switch (pick) {
     case 0:
       std::snprintf(buf, sizeof buf, "%04d-02-30", year);
       break;
@@ -163,6 +158,16 @@ std::string InvalidDate(Rng& rng, int year) {
       return "0000-00-00";
     case 4:
       return "不详";
+    case 5:  // a real day, but '-' wants two-digit month and day (§5.3 YYYY-MM-DD)
+      std::snprintf(buf, sizeof buf, "%04d-%d-%d", year, static_cast<int>(rng.Between(1, 9)),
+                    static_cast<int>(rng.Between(1, 9)));
+      break;
+    case 6:  // a POS timestamp: §5.3 lists no time of day after a date
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", year,
+                    static_cast<int>(rng.Between(1, 12)), static_cast<int>(rng.Between(1, 28)),
+                    static_cast<int>(rng.Between(9, 21)), static_cast<int>(rng.Uniform(60)),
+                    static_cast<int>(rng.Uniform(60)));
+      break;
     default:
       std::snprintf(buf, sizeof buf, "%04d年", year);
   }

@@ -36,10 +36,12 @@ std::string InvalidMobile(Rng& rng, const std::string& mobile11);
 std::string ExcelMangled(Rng& rng, const std::string& id18);
 
 // A date in one of the §5.3 spellings (YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYYMMDD,
-// YYYY年M月D日, YYYY-M-D, YYYY/MM/DD; with `allow_time` also "YYYY-MM-DD HH:MM:SS").
-std::string DateSpelling(Rng& rng, const Date& d, bool allow_time);
-// A date cell that does not parse: "1990-02-30", "1990-13-01", "0000-00-00", "不详" …
-std::string InvalidDate(Rng& rng, int year);
+// YYYY年M月D日, YYYY/MM/DD).
+std::string DateSpelling(Rng& rng, const Date& d);
+// A date cell that does not parse: "1990-02-30", "1990-13-01", "0000-00-00", "不详", and
+// (unless `timestamp`: the other kinds' dates, classify::ParseTimestampDate) spellings
+// §5.3 does not list: "1990-1-5", "1990-01-05 14:32:10" …
+std::string InvalidDate(Rng& rng, int year, bool timestamp = false);
 
 // An amount of `fen` (>= 0) as decimal yuan: "1234.5", "¥1,234.50", "1,234.50元",
 // "￥88" …; all valid under classify::ParseAmountFen.

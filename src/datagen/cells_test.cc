@@ -47,11 +47,13 @@ TEST(CellsTest, DateSpellingsParseToTheDate) {
   Rng rng(9);
   for (int i = 0; i < 3000; ++i) {
     Date d = Date{1930, 1, 1}.AddDays(static_cast<int64_t>(rng.Uniform(35000)));
-    auto c = classify::ParseDate(DateSpelling(rng, d, i % 2 == 0));
+    auto c = classify::ParseDate(DateSpelling(rng, d));
     ASSERT_TRUE(c.valid()) << "spelling " << i;
     EXPECT_EQ(c.value, d);
-    EXPECT_EQ(classify::ParseDate(FullWidth(DateSpelling(rng, d, false))).value, d);
+    EXPECT_EQ(classify::ParseDate(FullWidth(DateSpelling(rng, d))).value, d);
     EXPECT_EQ(classify::ParseDate(InvalidDate(rng, d.year)).validity,
+              classify::Validity::kInvalid);
+    EXPECT_EQ(classify::ParseTimestampDate(InvalidDate(rng, d.year, true)).validity,
               classify::Validity::kInvalid);
   }
 }

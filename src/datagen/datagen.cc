@@ -402,10 +402,13 @@ class Generator {
   }
 
   // A date cell (birth or last purchase): valid spelling, XLSX date cell, or invalid.
-  void WriteDateCell(Field f, const Date& d, bool allow_invalid, bool allow_time) {
+  void WriteDateCell(Field f, const Date& d, bool allow_invalid) {
     if (!Has(f)) return;
+    // The other kinds' dates are POS timestamps (ingest ValueType::kTimestamp): a time of
+    // day or "YYYY-M-D" is valid there.
+    const bool timestamp = std::string_view(kind_.name) != "customers";
     if (allow_invalid && rng_.Chance(r_.date_invalid)) {
-      SetText(f, InvalidDate(rng_, d.year), classify::Validity::kInvalid);
+      SetText(f, InvalidDate(rng_, d.year, timestamp), classify::Validity::kInvalid);
       return;
     }
     if (!text_format_ && rng_.Chance(r_.xlsx_date_cell)) {
@@ -415,7 +418,7 @@ class Generator {
       Count(f, classify::Validity::kValid);
       return;
     }
-    SetText(f, MaybeFull(DateSpelling(rng_, d, allow_time)), classify::Validity::kValid);
+    SetText(f, MaybeFull(DateSpelling(rng_, d)), classify::Validity::kValid);
   }
 
   void WriteAmountCell(Field f, int64_t fen) {
@@ -644,11 +647,11 @@ class Generator {
       // A minor known only by the birth-date column always has a valid one.
       bool must = p.minor && !id_valid;
       if (must) {
-        WriteDateCell(Field::kBirthDate, p.birth, false, false);
+        WriteDateCell(Field::kBirthDate, p.birth, false);
       } else if (rng_.Chance(0.4)) {
         SetAbsent(Field::kBirthDate);
       } else {
-        WriteDateCell(Field::kBirthDate, p.birth, !p.minor, false);
+        WriteDateCell(Field::kBirthDate, p.birth, !p.minor);
       }
     }
     if (p.minor) ++e_->minors;
@@ -728,7 +731,7 @@ class Generator {
         SetAbsent(Field::kLastPurchaseDate);
       } else {
         Date d = o_.import_date.AddDays(-rng_.Between(0, 3650));
-        WriteDateCell(Field::kLastPurchaseDate, d, true, true);
+        WriteDateCell(Field::kLastPurchaseDate, d, true);
       }
     }
     if (Has(Field::kRingSize)) {

@@ -70,7 +70,7 @@ constexpr std::string_view kPointsH[] = {"积分", "可用积分", "当前积分
 
 constexpr KindField kTransactionFields[] = {
     JV_KEY_FIELDS,
-    {"date", VT::kDate, kTxnDateH},
+    {"date", VT::kTimestamp, kTxnDateH},
     {"store", VT::kText, {}},
     {"amount", VT::kAmount, kAmountH},
     {"payment_method", VT::kText, kPaymentH},
@@ -83,7 +83,7 @@ constexpr KindField kItemFields[] = {
     {"item_type", VT::kText, kItemTypeH},
     {"weight", VT::kDecimal, kWeightH},
     {"receipt_no", VT::kText, kReceiptH},
-    {"date_received", VT::kDate, kDateReceivedH},
+    {"date_received", VT::kTimestamp, kDateReceivedH},
     {"fees", VT::kAmount, kFeesH},
     {"store", VT::kText, {}},
 };

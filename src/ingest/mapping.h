@@ -57,7 +57,8 @@ enum class ValueType {
   kBankCard,  // classify::CheckBankCard
   kLandline,  // classify::CheckLandline
   kGender,    // classify::ParseGender
-  kDate,      // classify::ParseDate
+  kDate,      // classify::ParseDate (§5.3's spellings exactly: customers' dates)
+  kTimestamp, // classify::ParseTimestampDate (a date, maybe with a time: transactions, items)
   kAmount,    // classify::ParseAmountFen (stored in fen)
   kDecimal,   // a non-negative decimal, optional unit (points, weight): ParseAmountFen too
 };

@@ -67,8 +67,10 @@ bool EvalCell(ValueType type, std::string_view raw, const Date& import_date, Cel
       if ((c->valid = g.valid())) c->canonical = std::string(classify::GenderName(g.value));
       break;
     }
-    case ValueType::kDate: {
-      auto d = classify::ParseDate(c->norm);
+    case ValueType::kDate:
+    case ValueType::kTimestamp: {
+      auto d = type == ValueType::kDate ? classify::ParseDate(c->norm)
+                                        : classify::ParseTimestampDate(c->norm);
       if ((c->valid = d.valid())) {
         c->date = d.value;
         c->canonical = d.value.ToString();

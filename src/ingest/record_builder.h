@@ -28,7 +28,7 @@ struct Cell {
   int64_t fen = 0;        // kAmount
   bool amount = false;
   classify::IdNumber id;  // kIdNumber
-  Date date;              // kDate
+  Date date;              // kDate, kTimestamp
 };
 
 // Evaluates `raw` as `type` (SPEC §5.3). Returns false if the cell is not valid UTF-8.
