@@ -371,6 +371,36 @@ TEST_F(ImporterTest, SameFileIsRefusedUnlessForcedAndForceMerges) {
   EXPECT_EQ(third->rows_merged, 9);
 }
 
+// §5.4 "the earliest one if several do" across imports: the subject that came to hold the
+// mobile first (the blind index's order, subject_resolver.h), which a forced re-import of
+// the same file finds again. S1 (ID A) and S2 (ID C, mobile M2) come from one file; a
+// second file gives S1 the mobile M2 too, after S2. A third file's row without an ID but
+// with M2 joins S2.
+TEST_F(ImporterTest, EarliestHolderIsTheFirstToHoldAcrossImports) {
+  const std::string header = "姓名,手机,身份证号\n";
+  std::string first = Write("first.csv", header + "甲," + "13800138001," + kIdA + "\n" +
+                                             "乙,13800138002," + kIdC + "\n");
+  ASSERT_TRUE(ImportFile(*v_, Options(first)).ok());
+  clock_.AdvanceSeconds(60);
+  std::string second = Write("second.csv", header + "甲,13800138002," + kIdA + "\n");
+  auto r2 = ImportFile(*v_, Options(second));
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  EXPECT_EQ(r2->rows_merged, 1);
+  std::vector<std::string> holders = Find("mobile", "13800138002");
+  ASSERT_EQ(holders.size(), 2u);
+  const std::string s2 = holders[0];  // the first to hold M2
+  const std::string s1 = holders[1];
+  ASSERT_EQ(Find("id_number", kIdA), std::vector<std::string>{s1});
+  clock_.AdvanceSeconds(60);
+  std::string third = Write("third.csv", header + "丙,13800138002,\n");
+  auto r3 = ImportFile(*v_, Options(third));
+  ASSERT_TRUE(r3.ok()) << r3.status().ToString();
+  EXPECT_EQ(r3->rows_merged, 1);
+  EXPECT_EQ(r3->subjects_created, 0);
+  EXPECT_EQ(Current(s2)["name"], "丙");
+  EXPECT_EQ(Current(s1)["name"], "甲");
+}
+
 TEST_F(ImporterTest, InterruptedImportResumesToTheSameReport) {
   std::string path = Write("customers.csv", CustomersCsv());
   // A clean run in another vault.

@@ -289,10 +289,11 @@ def report(rows, fields, import_date):
             subject.column_born = column_born  # the newest valid birth-date cell
         for value, index in ((mob, by_mobile), (mail, by_email)):
             if value is not None:
+                # "The earliest one if several do": the subject that came to hold the
+                # value first (docs/design/import.md), so holders stay in that order.
                 held = index.setdefault(value, [])
                 if subject not in held:
                     held.append(subject)
-                    held.sort(key=lambda s: s.number)
 
     # "minors" counts subjects, not rows (docs/design/import.md): those whose current birth
     # date — the ID number's if they have one (it wins over the birth-date column), else
