@@ -1,5 +1,6 @@
 #include "src/classify/free_text.h"
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,40 @@ void TestDigits(const std::string& d, bool x, const Date& import_date,
 
 bool IsSep(char c) { return c == ' ' || c == '-'; }
 
+bool GroupsAre(const std::vector<size_t>& g, size_t from, std::initializer_list<size_t> want) {
+  if (g.size() - from != want.size()) return false;
+  size_t i = from;
+  for (size_t w : want) {
+    if (g[i++] != w) return false;
+  }
+  return true;
+}
+
+// A chain of digit groups `g` (concatenated: `d`; `x`: an 'X' follows the last group),
+// tested only in the groupings these numbers are written in:
+//   mobile  3-4-4, optionally after a group "86" or "0086" ("+86 138-1234-5678");
+//   ID      6-8-4, or 6-8-3 followed by X ("440106 19900101 123X");
+//   card    groups of 4 and a last group of 1-4, 16-19 digits ("6222 0212 3456 7890").
+void TestChain(const std::string& d, const std::vector<size_t>& g, bool x,
+               const Date& import_date, FreeTextFindings* f) {
+  if (x) {
+    if (GroupsAre(g, 0, {6, 8, 3})) TestDigits(d, true, import_date, f);
+    return;
+  }
+  size_t from = 0;
+  if (g.size() == 4 && (d.compare(0, g[0], "86") == 0 || d.compare(0, g[0], "0086") == 0)) {
+    from = 1;
+  }
+  if (GroupsAre(g, from, {3, 4, 4}) && IsMobileCandidate(d)) f->mobile = true;
+  if (GroupsAre(g, 0, {6, 8, 4}) &&
+      CheckIdNumber(d, import_date).outcome == IdOutcome::kValid) {
+    f->id_number = true;
+  }
+  bool card_shape = g.size() >= 4 && d.size() >= 16 && d.size() <= 19 && g.back() <= 4;
+  for (size_t i = 0; card_shape && i + 1 < g.size(); ++i) card_shape = g[i] == 4;
+  if (card_shape && LuhnValid(d)) f->bank_card = true;
+}
+
 void ScanDigits(std::string_view s, const Date& import_date,
                 FreeTextFindings* f) {
   std::vector<Run> runs;
@@ -74,7 +109,9 @@ void ScanDigits(std::string_view s, const Date& import_date,
     TestDigits(d, false, import_date, f);
     if (x_after(r.end)) TestDigits(d, true, import_date, f);
   }
-  // Chains of runs joined by exactly one separator.
+  // Chains of runs joined by exactly one separator, in the groupings people write these
+  // numbers in (ChainShape); other chains ("20240115-00000000", a date and a time) are
+  // not numbers of a person.
   for (size_t k = 0; k < runs.size();) {
     size_t last = k;
     while (last + 1 < runs.size() &&
@@ -84,11 +121,12 @@ void ScanDigits(std::string_view s, const Date& import_date,
     }
     if (last > k) {
       std::string d;
+      std::vector<size_t> groups;
       for (size_t m = k; m <= last; ++m) {
         d.append(s.substr(runs[m].begin, runs[m].end - runs[m].begin));
+        groups.push_back(runs[m].end - runs[m].begin);
       }
-      TestDigits(d, false, import_date, f);
-      if (x_after(runs[last].end)) TestDigits(d, true, import_date, f);
+      TestChain(d, groups, x_after(runs[last].end), import_date, f);
     }
     k = last + 1;
   }

@@ -15,11 +15,14 @@
 // ID inside a 20-digit run or a mobile inside a 12-digit run is not found;
 // letters, '+', Han, spaces around it are fine ("+86 13812345678",
 // "电话13812345678"). Numbers written in groups are also candidates: a chain of
-// two or more digit runs joined by single ' ' or '-' characters (e.g. "138 1234
-// 5678", "+86-138-1234-5678", "6222 0212 3456 7890"), taken as a whole (the
-// chain is maximal: a further separator and digit continue it), is tested with
-// the same three digit rules on its concatenated digits. Text that is not valid
-// UTF-8 is scanned as is (without NFKC). Pure functions; thread-safe.
+// two or more digit runs joined by single ' ' or '-' characters, taken as a whole
+// (the chain is maximal: a further separator and digit continue it), in the
+// groupings these numbers are written in: a mobile 3-4-4, optionally after "86"
+// or "0086" ("138 1234 5678", "+86-138-1234-5678"); an ID 6-8-4 or 6-8-3 + X;
+// a card in groups of 4 with a last group of 1-4 ("6222 0212 3456 7890"). Other
+// chains — "20240115-00000000", whose 16 digits pass Luhn one time in ten — are
+// not tested. Text that is not valid UTF-8 is scanned as is (without NFKC).
+// Pure functions; thread-safe.
 #pragma once
 
 #include <string_view>

@@ -88,6 +88,27 @@ TEST(FreeTextTest, BankCard) {
   EXPECT_FALSE(Scan(c16 + "0000").bank_card);       // 20-digit run
 }
 
+// Digit groups are joined only in the shapes these numbers are written in: an order
+// number of two 8-digit halves whose 16 digits pass Luhn is not a card, a date before a
+// mobile makes no mobile of the chain.
+TEST(FreeTextTest, OtherDigitGroupingsAreNotJoined) {
+  const std::string c16 = MakeLuhn("202401150000000");
+  ASSERT_TRUE(Scan(c16).bank_card);
+  EXPECT_FALSE(Scan("订单" + c16.substr(0, 8) + "-" + c16.substr(8) + "已付款").any());
+  EXPECT_FALSE(Scan("编号 " + c16.substr(0, 6) + " " + c16.substr(6)).any());
+  EXPECT_FALSE(Scan("138-12345678").mobile);
+  EXPECT_FALSE(Scan("1381 234 5678").mobile);
+  EXPECT_TRUE(Scan("0086 138 1234 5678").mobile);
+  EXPECT_TRUE(Scan("86-138-1234-5678").mobile);
+  EXPECT_TRUE(Scan(c16.substr(0, 4) + " " + c16.substr(4, 4) + " " + c16.substr(8, 4) + " " +
+                   c16.substr(12)).bank_card);
+  const std::string c19 = MakeLuhn("622848001234567890");
+  EXPECT_TRUE(Scan(c19.substr(0, 4) + "-" + c19.substr(4, 4) + "-" + c19.substr(8, 4) + "-" +
+                   c19.substr(12, 4) + "-" + c19.substr(16)).bank_card);
+  const std::string id = MakeId("44010619900101123");
+  EXPECT_FALSE(Scan(id.substr(0, 9) + " " + id.substr(9)).id_number);
+}
+
 TEST(FreeTextTest, Email) {
   EXPECT_TRUE(Scan("请发至 zhang.san@example.com。").email);
   EXPECT_TRUE(Scan("邮箱zhang@example.cn联系").email);
