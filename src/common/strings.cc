@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -107,32 +108,50 @@ Result<std::string> NormalizeNfkc(std::string_view s) {
   return result;
 }
 
+namespace {
+
+bool IsAsciiSpace(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+// Unicode White_Space above ASCII (PropList.txt: U+0085, U+00A0, U+1680, U+2000..U+200A,
+// U+2028, U+2029, U+202F, U+205F, U+3000), and U+FEFF.
+bool IsWideSpace(uint32_t cp) {
+  return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 ||
+         cp == 0xFEFF;
+}
+
+// The length of the 2- or 3-byte UTF-8 sequence starting at p[0] if it encodes a wide
+// space, else 0. `n` bytes are readable.
+size_t WideSpaceAt(const unsigned char* p, size_t n) {
+  if (n >= 2 && p[0] >= 0xC2 && p[0] <= 0xDF && (p[1] & 0xC0) == 0x80) {
+    return IsWideSpace(((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu)) ? 2 : 0;
+  }
+  if (n >= 3 && (p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+    return IsWideSpace(((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu)) ? 3
+                                                                                         : 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
 std::string_view TrimSpace(std::string_view s) {
   auto lead = [](std::string_view v) -> size_t {
     if (v.empty()) return 0;
-    unsigned char c = v[0];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
-    if (v.size() >= 2 && c == 0xC2 && static_cast<unsigned char>(v[1]) == 0xA0) return 2;
-    if (v.size() >= 3 && c == 0xE3 && static_cast<unsigned char>(v[1]) == 0x80 &&
-        static_cast<unsigned char>(v[2]) == 0x80)
-      return 3;
-    if (v.size() >= 3 && c == 0xEF && static_cast<unsigned char>(v[1]) == 0xBB &&
-        static_cast<unsigned char>(v[2]) == 0xBF)
-      return 3;
-    return 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+    if (IsAsciiSpace(p[0])) return 1;
+    return WideSpaceAt(p, v.size());
   };
   auto trail = [](std::string_view v) -> size_t {
     if (v.empty()) return 0;
-    unsigned char c = v.back();
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
-    size_t n = v.size();
-    if (n >= 2 && static_cast<unsigned char>(v[n - 2]) == 0xC2 && c == 0xA0) return 2;
-    if (n >= 3 && static_cast<unsigned char>(v[n - 3]) == 0xE3 &&
-        static_cast<unsigned char>(v[n - 2]) == 0x80 && c == 0x80)
-      return 3;
-    if (n >= 3 && static_cast<unsigned char>(v[n - 3]) == 0xEF &&
-        static_cast<unsigned char>(v[n - 2]) == 0xBB && c == 0xBF)
-      return 3;
+    const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+    const size_t n = v.size();
+    if (IsAsciiSpace(p[n - 1])) return 1;
+    for (size_t k = 2; k <= 3 && k <= n; ++k) {
+      if (WideSpaceAt(p + n - k, k) == k) return k;
+    }
     return 0;
   };
   while (size_t k = lead(s)) s.remove_prefix(k);

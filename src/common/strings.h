@@ -17,8 +17,9 @@ namespace jv {
 // without calling ICU (the common case on the import hot path).
 Result<std::string> NormalizeNfkc(std::string_view s);
 
-// Removes leading and trailing white space: ASCII space, \t \r \n \v \f, U+00A0,
-// U+3000 (ideographic space) and U+FEFF (BOM / zero-width no-break space).
+// Removes leading and trailing white space: ASCII space, \t \r \n \v \f, the rest of
+// Unicode's White_Space (U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F,
+// U+205F, U+3000 ideographic space) and U+FEFF (BOM / zero-width no-break space).
 std::string_view TrimSpace(std::string_view s);
 
 // NFKC then TrimSpace: the cell normalization of SPEC §5.3.

@@ -87,6 +87,13 @@ TEST(StringsTest, NormalizeCellTrimsIdeographicSpaceAndBom) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, "\xE5\xBC\xA0\xE4\xB8\x89");
   EXPECT_EQ(TrimSpace("\xEF\xBB\xBFname "), "name");
+  // Unicode White_Space that NFKC keeps: U+0085, U+1680, U+2028, U+2029 (SPEC §5.3 "trim
+  // white space"); a Han character whose UTF-8 ends like one is not trimmed.
+  EXPECT_EQ(TrimSpace("\xC2\x85" "13800138000\xE2\x80\xA8"), "13800138000");
+  EXPECT_EQ(TrimSpace("\xE1\x9A\x80x\xE2\x80\xA9"), "x");
+  EXPECT_EQ(TrimSpace("\xE2\x80\x83x\xE2\x80\xAF\xE2\x81\x9F"), "x");
+  EXPECT_EQ(TrimSpace("\xE5\xBC\xA0"), "\xE5\xBC\xA0");
+  EXPECT_EQ(TrimSpace("\xC2\x84x\xC2"), "\xC2\x84x\xC2");
   EXPECT_EQ(*NormalizeCell("   "), "");
 }
 
