@@ -23,6 +23,8 @@ namespace {
 
 constexpr size_t kXmlChunk = 64 << 10;
 constexpr int kMaxColumns = 16384;  // XFD
+// Excel's last row; a larger r= would also make the reader return that many empty rows.
+constexpr int64_t kMaxRows = 1048576;
 
 // ---------------------------------------------------------------------------------------
 // libzip adapter.
@@ -444,7 +446,10 @@ class SheetHandler : public XmlHandler {
     if (name == "row") {
       const char* r = Attr(attrs, "r");
       row_no_ = r ? std::atoll(r) : row_no_ + 1;
-      if (row_no_ <= 0) return Fail(InvalidArgumentError("bad row number"));
+      if (row_no_ <= 0 || row_no_ > kMaxRows) {
+        return Fail(InvalidArgumentError("row " + std::to_string(row_no_) +
+                                         ": bad row number (1 to 1048576)"));
+      }
       cur_.number = row_no_;
       cur_.cells.clear();
       row_bytes_ = 0;
@@ -746,7 +751,7 @@ class XlsxReader : public RowReader {
   bool sheet_eof_ = false;
   bool done_ = false;
   int64_t rows_ = 0;
-  // The next row with values, held while the empty rows before it are returned.
+  // The next <row> element, held while the missing row numbers before it are returned.
   std::optional<SheetRow> ahead_;
   // Sheet row number of the last row returned (the header's at first).
   int64_t last_number_ = 0;

@@ -203,6 +203,16 @@ TEST(XlsxReaderTest, SparseCellsLandInTheirColumnsAndEmptyRowsAreRows) {
   }
 }
 
+// A row number beyond Excel's last row is a file error, not a million empty rows.
+TEST(XlsxReaderTest, RowNumberBeyondExcelsLastRowIsAnError) {
+  Book b;
+  b.sheets.push_back({"S", "<row r=\"1\">" + InlineCell("A1", "h") + "</row><row r=\"1048577\">" +
+                               InlineCell("A1048577", "y") + "</row>"});
+  Parsed p = Read(Build(b));
+  EXPECT_EQ(p.status.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(p.status.message()), HasSubstr("row 1048577: bad row number"));
+}
+
 std::string StylesXml(const std::string& num_fmts, const std::vector<int>& xf_ids) {
   std::string s = "<styleSheet xmlns=\"" + std::string(kNs) + "\">";
   if (!num_fmts.empty()) s += "<numFmts>" + num_fmts + "</numFmts>";
