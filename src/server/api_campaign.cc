@@ -162,9 +162,10 @@ ApiResponse Send(Call& c) {
                                                     : c.options.notice_outbox;
   std::string id = c.jobs.Start(
       c.user, "notices.send",
-      [out, batch](vault::Vault& v, const JobProgressFn& progress) -> Result<json> {
+      [out, batch](vault::Vault& v, const JobProgress& progress) -> Result<json> {
         auto sink = wf::MakeFileOutbox(out, batch);
-        JV_ASSIGN_OR_RETURN(wf::SendResult r, wf::SendNotices(v, *sink, "file", progress));
+        JV_ASSIGN_OR_RETURN(wf::SendResult r,
+                            wf::SendNotices(v, *sink, "file", progress.count));
         json doc = r.ToJson();
         doc["ok"] = true;
         doc["channel"] = "file";

@@ -87,9 +87,11 @@ ApiResponse StartImport(Call& c) {
   o.import_date = import_date;
   std::string id = c.jobs.Start(
       c.user, "import",
-      [o, dir, filename](vault::Vault& v, const JobProgressFn& progress) -> Result<json> {
+      [o, dir, filename](vault::Vault& v, const JobProgress& progress) -> Result<json> {
         ingest::ImportOptions opts = o;
-        opts.progress = progress;
+        opts.progress = progress.count;
+        // After the last row: the last batch and, on a first import, the index build.
+        opts.finishing = [&progress] { progress.phase("finishing"); };
         auto r = ingest::ImportFile(v, opts);
         std::error_code ec;
         fs::remove_all(dir, ec);

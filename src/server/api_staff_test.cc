@@ -178,8 +178,9 @@ TEST_F(StaffApiTest, TheApiAnswersWhileAJobRuns) {
   std::atomic<bool> entered{false};
   std::string id = api_->jobs().Start(
       "dpo1", "test",
-      [&](vault::Vault& v, const JobProgressFn& progress) -> Result<json> {
-        progress(1, 2);
+      [&](vault::Vault& v, const JobProgress& progress) -> Result<json> {
+        progress.count(1, 2);
+        progress.phase("finishing");
         entered = true;
         released.wait();  // a long job, holding its own vault only
         auto n = v.store().AuditSize();
@@ -198,10 +199,12 @@ TEST_F(StaffApiTest, TheApiAnswersWhileAJobRuns) {
   EXPECT_EQ(running.body["state"], "running");
   EXPECT_EQ(running.body["progress"]["done"], 1);
   EXPECT_EQ(running.body["progress"]["total"], 2);
+  EXPECT_EQ(running.body["progress"]["phase"], "finishing");
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
   release.set_value();
   json done = WaitJob(dpo, id);
   EXPECT_EQ(done["state"], "done");
+  EXPECT_FALSE(done["progress"].contains("phase"));
   EXPECT_GT(done["result"]["audit"].get<int64_t>(), 0);
 }
 

@@ -40,6 +40,7 @@ std::optional<nlohmann::json> Jobs::Get(const std::string& id, const std::string
                         {"kind", j.kind},
                         {"state", j.state},
                         {"progress", {{"done", j.done}, {"total", j.total}}}};
+  if (j.state == "running" && !j.phase.empty()) doc["progress"]["phase"] = j.phase;
   if (j.state == "done") doc["result"] = j.result;
   if (j.state == "failed") doc["error"] = j.error;
   return doc;
@@ -90,10 +91,15 @@ void Jobs::RunOne(const std::shared_ptr<Job>& job) {
     job_vault_ = std::move(*v);
   }
   job_vault_->set_actor("user:" + job->user);
-  JobProgressFn progress = [this, job](int64_t done, int64_t total) {
+  JobProgress progress;
+  progress.count = [this, job](int64_t done, int64_t total) {
     std::lock_guard<std::mutex> lock(mu_);
     job->done = done;
     job->total = total;
+  };
+  progress.phase = [this, job](const std::string& phase) {
+    std::lock_guard<std::mutex> lock(mu_);
+    job->phase = phase;
   };
   Result<nlohmann::json> r = InternalError("jobs: the work threw");
   try {
@@ -105,6 +111,7 @@ void Jobs::RunOne(const std::shared_ptr<Job>& job) {
   if (!r.ok()) return fail(r.status());
   std::lock_guard<std::mutex> lock(mu_);
   job->state = "done";
+  job->phase.clear();
   job->result = std::move(*r);
   if (job->total > 0) job->done = job->total;
 }

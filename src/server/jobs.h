@@ -35,11 +35,18 @@
 
 namespace jv::server {
 
-using JobProgressFn = std::function<void(int64_t done, int64_t total)>;
+// What a job's work reports while it runs (from the job thread or any other).
+struct JobProgress {
+  // `done` of `total` units (rows, notices).
+  std::function<void(int64_t done, int64_t total)> count;
+  // What the work is doing that the count does not show: "finishing" (an import's last
+  // batch and index build, after its last row); "" = nothing.
+  std::function<void(const std::string& phase)> phase;
+};
 // The work: runs on the job thread with the job Vault (its actor already set to the
 // starter's). Returns the job's result document, or an error (reported as ErrorResponse
 // would: code and message, 500s generic).
-using JobWork = std::function<Result<nlohmann::json>(vault::Vault& v, const JobProgressFn&)>;
+using JobWork = std::function<Result<nlohmann::json>(vault::Vault& v, const JobProgress&)>;
 using JobVaultOpener = std::function<Result<std::unique_ptr<vault::Vault>>()>;
 
 class Jobs {
@@ -55,8 +62,9 @@ class Jobs {
   // `kind` names the job ("import", "notices.send") in its JSON.
   std::string Start(const std::string& user, const std::string& kind, JobWork work, Random& random);
   // {"id", "kind", "state": "queued"|"running"|"done"|"failed", "progress": {"done",
-  // "total"}, "result" (done) | "error": {"code", "message"} (failed)}; nullopt if there is
-  // no such job or `user` did not start it.
+  // "total", "phase" (while running, if the work set one)}, "result" (done) | "error":
+  // {"code", "message"} (failed)}; nullopt if there is no such job or `user` did not start
+  // it.
   std::optional<nlohmann::json> Get(const std::string& id, const std::string& user) const;
   // Whether a job is queued or running (tests, shutdown).
   bool Busy() const;
@@ -66,6 +74,7 @@ class Jobs {
     std::string id, kind, user;
     std::string state = "queued";
     int64_t done = 0, total = 0;
+    std::string phase;
     nlohmann::json result, error;
     JobWork work;
   };

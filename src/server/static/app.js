@@ -228,7 +228,11 @@ const JV = (() => {
         }
         const p = j.progress || {};
         const total = Number(p.total) || 0, done = Number(p.done) || 0;
-        if (total > 0) {
+        if (p.phase === "finishing") {
+          // Every row is read; the last batch is written and the index built.
+          bar.removeAttribute("value");  // indeterminate
+          label.textContent = t("写入最后一批并建立索引…", "writing the last batch and building the index…");
+        } else if (total > 0) {
           bar.max = total;
           bar.value = Math.min(done, total);
           label.textContent = `${done} / ${total}`;
