@@ -83,6 +83,8 @@ def _pad(rnd, s):
         return "\u3000" + s
     if r < 0.1:
         return " " + s + " "
+    if r < 0.12:  # a line separator: Unicode white space that NFKC keeps
+        return s + "\u2028"
     return s
 
 
@@ -144,6 +146,7 @@ def notes_text(rnd, p, import_date):
         "流水%s9" % p.card,                # a card inside a longer digit run
         "维修戒指，手寸12", "第一行\n第二行，含\"引号\"", "金额1,234.50元",
         "电话%s" % p.mobile[:10],           # ten digits: not a mobile
+        "单号%s-%s" % (p.card[:8], p.card[8:]),  # two digit runs of 8: no card
     ])
 
 
@@ -189,7 +192,15 @@ def make_rows(seed, n, import_date):
         if r < 0.3:
             row["birth_date"] = date_spelling(rnd, p.born)
         elif r < 0.33:
-            row["birth_date"] = rnd.choice(["1990-02-30", "不详", "2001-13-01"])
+            row["birth_date"] = rnd.choice([
+                "1990-02-30", "不详", "2001-13-01",
+                # Real days in spellings §5.3 does not list: invalid.
+                "%d-%d-%d" % (p.born.year, rnd.randint(1, 9), rnd.randint(1, 9)),
+                p.born.strftime("%Y-%m-%d") + " 14:32:10",
+            ])
+        elif r < 0.34:  # after the import date: age < 0, so "< 14" (a minor)
+            row["birth_date"] = (import_date + datetime.timedelta(days=rnd.randint(1, 900))).strftime(
+                "%Y-%m-%d")
         row["address"] = "北京市朝阳区某路%d号" % rnd.randint(1, 999) if rnd.random() < 0.3 else ""
         row["store"] = rnd.choice(["朝阳店", "海淀店", ""])
         r = rnd.random()
