@@ -14,8 +14,10 @@ build_pkgs=(cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
   libgfshare-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev)
 # chromium renders the HTML reports in tests/integration/test_report_render.py (browser.py);
 # fonts-noto-cjk gives it the Chinese glyphs (without it the screenshots show boxes).
-test_pkgs=(postgresql sqlite3 age oathtool python3 python3-aiosmtpd python3-openpyxl openssl curl
-  chromium fonts-noto-cjk)
+# python3-xlsxwriter writes shared-strings workbooks, python3-openpyxl (Debian's 3.0) inline
+# strings: the two XLSX layouts of issue 3, each from a tool other than ours.
+test_pkgs=(postgresql sqlite3 age oathtool python3 python3-aiosmtpd python3-openpyxl
+  python3-xlsxwriter openssl curl chromium fonts-noto-cjk)
 # Node.js and npm run the Playwright flows (tests/browser); a machine that already has a
 # newer Node.js keeps it.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then test_pkgs+=(nodejs npm); fi

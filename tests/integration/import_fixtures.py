@@ -94,16 +94,27 @@ def csv_gb18030(extra_rows=()):
     return csv_text(list(ROWS) + list(extra_rows)).encode("gb18030")
 
 
-def xlsx_shared_strings(path, rows=ROWS, header=HEADER):
-    """A workbook written by openpyxl (strings go to the shared-strings table)."""
-    import openpyxl  # python3-openpyxl
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "客户"
-    ws.append(header)
-    for r in rows:
-        ws.append([c if c != "" else None for c in r])
-    wb.save(path)
+def xlsx_shared_strings(path, rows=ROWS, header=HEADER, cell=None):
+    """A workbook written by XlsxWriter, whose strings go to the shared-strings table
+    (Debian's openpyxl 3.0 writes inline strings instead). `cell(ws, row, col, value)`
+    may write a value itself (a number, a date) and return True. Checks that the file
+    really has the table, so that a test relying on it cannot silently lose its point."""
+    import xlsxwriter  # python3-xlsxwriter
+    import zipfile
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("客户")
+    for c, h in enumerate(header):
+        ws.write_string(0, c, h)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if cell is not None and cell(wb, ws, r, c, v):
+                continue
+            if v != "":
+                ws.write_string(r, c, v)
+    wb.close()
+    with zipfile.ZipFile(path) as z:
+        assert "xl/sharedStrings.xml" in z.namelist(), "no shared-strings table"
+        assert b't="s"' in z.read("xl/worksheets/sheet1.xml"), "no shared-string cell"
 
 
 def _col(i):

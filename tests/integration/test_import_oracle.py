@@ -160,7 +160,8 @@ class OracleTest(VaultTestCase):
     def test_json_lines_escaped(self):
         self.json_lines(10, escaped=True)  # every non-ASCII character as \uXXXX
 
-    def test_xlsx_shared_strings(self):
+    def test_xlsx_openpyxl(self):
+        """openpyxl (Debian's 3.0 writes inline strings), with numeric mobiles and date cells."""
         import openpyxl  # python3-openpyxl
         seed = 5
         rows = gen.make_rows(seed, ROWS, IMPORT_DATE)
@@ -171,6 +172,30 @@ class OracleTest(VaultTestCase):
         for r in xlsx_typed_cells(rows):
             ws.append([c if c != "" else None for c in r])
         wb.save(path)
+        self.check(path, rows, seed)
+
+    def test_xlsx_shared_strings(self):
+        """XlsxWriter: a shared-strings table, numeric mobiles and date cells."""
+        seed = 11
+        rows = gen.make_rows(seed, ROWS, IMPORT_DATE)
+        typed = xlsx_typed_cells(rows)
+        formats = {}
+
+        def cell(wb, ws, r, c, v):
+            t = typed[r - 1][c]
+            if isinstance(t, int):
+                ws.write_number(r, c, t)
+                return True
+            if isinstance(t, datetime.date):
+                if "date" not in formats:
+                    formats["date"] = wb.add_format({"num_format": "yyyy-mm-dd"})
+                ws.write_datetime(r, c, datetime.datetime(t.year, t.month, t.day),
+                                  formats["date"])
+                return True
+            return False
+
+        path = os.path.join(self.tmp, "s11.xlsx")
+        fx.xlsx_shared_strings(path, rows=rows, header=gen.header(seed), cell=cell)
         self.check(path, rows, seed)
 
     def test_xlsx_inline_strings(self):
