@@ -110,7 +110,7 @@ void ScanDigits(std::string_view s, const Date& import_date,
     if (x_after(r.end)) TestDigits(d, true, import_date, f);
   }
   // Chains of runs joined by exactly one separator, in the groupings people write these
-  // numbers in (ChainShape); other chains ("20240115-00000000", a date and a time) are
+  // numbers in (TestChain); other chains ("20240115-00000000", a date and a time) are
   // not numbers of a person.
   for (size_t k = 0; k < runs.size();) {
     size_t last = k;

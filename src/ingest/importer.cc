@@ -68,6 +68,27 @@ Result<std::string> HashFile(const std::string& path, crypto::Suite suite) {
   return HexEncode(h.Final());
 }
 
+// The earlier imports of a file (same hash and kind) that decide what importing it again
+// does: the interrupted one (resumed) and the latest completed one (refused unless
+// --force). Sources are listed oldest first, so the last of each state wins.
+struct EarlierImports {
+  std::optional<store::SourceRow> running, complete;
+  // The one that decides: an interrupted import before a completed one.
+  const std::optional<store::SourceRow>& deciding() const { return running ? running : complete; }
+};
+
+Result<EarlierImports> FindEarlierImports(store::Store& s, const std::string& file_hash,
+                                          ImportKind kind) {
+  JV_ASSIGN_OR_RETURN(std::vector<store::SourceRow> sources, s.ListSources());
+  EarlierImports out;
+  for (store::SourceRow& src : sources) {
+    if (src.file_hash != file_hash || src.kind != ImportKindName(kind)) continue;
+    if (src.status == kStatusRunning) out.running = std::move(src);
+    if (src.status == kStatusComplete) out.complete = std::move(src);
+  }
+  return out;
+}
+
 // Customer-row fields whose presence makes a row importable (SPEC §5.4).
 constexpr std::string_view kIdentifyingFields[] = {"name",  "mobile",  "id_number",
                                                    "email", "address", "member_no"};
@@ -421,15 +442,10 @@ Status Importer::LoadResolver() {
 }
 
 Result<std::optional<store::SourceRow>> Importer::PreviousImport() {
-  JV_ASSIGN_OR_RETURN(std::vector<store::SourceRow> sources, v_->store().ListSources());
-  std::optional<store::SourceRow> running, complete;
-  for (store::SourceRow& s : sources) {  // oldest first: the last of each state wins
-    if (s.file_hash != file_hash_ || s.kind != ImportKindName(o_.kind)) continue;
-    if (s.status == kStatusRunning) running = std::move(s);
-    if (s.status == kStatusComplete) complete = std::move(s);
-  }
-  if (complete) prior_source_id_ = complete->id;
-  return running ? running : complete;
+  JV_ASSIGN_OR_RETURN(EarlierImports earlier,
+                      FindEarlierImports(v_->store(), file_hash_, o_.kind));
+  if (earlier.complete) prior_source_id_ = earlier.complete->id;
+  return earlier.deciding();
 }
 
 Status Importer::LoadPriorRows(std::unordered_map<std::string, uint32_t>& local) {
@@ -1203,8 +1219,9 @@ Result<ImportReport> ImportFile(vault::Vault& v, const ImportOptions& options) {
 Result<std::optional<store::SourceRow>> FindCompletedImport(vault::Vault& v,
                                                             const ImportOptions& options) {
   JV_ASSIGN_OR_RETURN(std::string hash, HashFile(options.path, v.suite()));
-  JV_ASSIGN_OR_RETURN(auto row, v.store().FindSourceByHash(
-                                    hash, std::string(ImportKindName(options.kind))));
+  JV_ASSIGN_OR_RETURN(EarlierImports earlier, FindEarlierImports(v.store(), hash, options.kind));
+  // The import refused as "already imported": the completed one, when it decides.
+  std::optional<store::SourceRow> row = earlier.deciding();
   if (row && row->status != kStatusComplete) row.reset();
   return row;
 }

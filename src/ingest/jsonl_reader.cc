@@ -139,7 +139,8 @@ class JsonlReader : public RowReader {
       if (!got.ok()) return got.status();
       return false;
     }
-    if (buf_->stream().declared() && std::memchr(line.data(), kInvalidMarker, line.size()) != nullptr) {
+    if (buf_->stream().declared() &&
+        std::memchr(line.data(), kInvalidMarker, line.size()) != nullptr) {
       done_ = true;
       return InvalidBytesInDeclaredEncoding(line_no, 0, buf_->stream().encoding());
     }

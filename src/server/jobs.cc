@@ -111,7 +111,6 @@ void Jobs::RunOne(const std::shared_ptr<Job>& job) {
   if (!r.ok()) return fail(r.status());
   std::lock_guard<std::mutex> lock(mu_);
   job->state = "done";
-  job->phase.clear();
   job->result = std::move(*r);
   if (job->total > 0) job->done = job->total;
 }

@@ -9,13 +9,12 @@ import random
 import zipfile
 from xml.sax.saxutils import escape
 
-_W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-_C = "10X98765432"
+from ingest_oracle import id_check_char
 
 
 def make_id(first17):
     """`first17` + its GB 11643 (ISO 7064 MOD 11-2) check character."""
-    return first17 + _C[sum(int(a) * w for a, w in zip(first17, _W)) % 11]
+    return first17 + id_check_char(first17)
 
 
 def wrong_check(id18):

@@ -11,7 +11,7 @@ oracle (ingest_oracle.py) works them out from the cells.
 import datetime
 import random
 
-from ingest_oracle import id_check_char
+from ingest_oracle import id_check_char, luhn_ok
 
 # (field, header spellings: synonyms of SPEC §5.2 in the forms header matching must
 # ignore — case, spaces, full-width)
@@ -43,17 +43,9 @@ def full_width(s):
 def card_number(rnd, length):
     body = "62" + "".join(str(rnd.randint(0, 9)) for _ in range(length - 3))
     for d in "0123456789":
-        if _luhn(body + d):
+        if luhn_ok(body + d):
             return body + d
     raise AssertionError("unreachable")
-
-
-def _luhn(digits):
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
 
 
 class Person:

@@ -783,23 +783,10 @@ Result<std::vector<RecordRow>> PostgresStore::ListRecords(const std::string& sub
 Status PostgresStore::ForEachSourceRecord(
     const std::string& source_id,
     const std::function<Status(int64_t row_no, const std::string& subject_id)>& fn) {
-  int64_t after = 0;  // identity values start at 1
-  const int64_t page_rows = kPageRows * 8;
-  std::vector<std::pair<int64_t, std::string>> page;  // (row_no, subject_id)
-  for (;;) {
-    page.clear();
-    {
-      Params p;
-      p.T(source_id).I(after).I(page_rows);
-      JV_ASSIGN_OR_RETURN(Rows r, Run("SELECT id, row_no, subject_id FROM records "
-                                      "WHERE source_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-                                      p, "list source records"));
-      for (int i = 0; i < r.size(); ++i) page.emplace_back(r.Int(i, 1), r.Text(i, 2));
-      if (r.size() > 0) after = r.Int(r.size() - 1, 0);
-    }
-    for (const auto& [row_no, subject_id] : page) JV_RETURN_IF_ERROR(fn(row_no, subject_id));
-    if (page.size() < static_cast<size_t>(page_rows)) return Status::Ok();
-  }
+  return ForEachById("SELECT id, row_no, subject_id FROM records "
+                     "WHERE source_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                     source_id, "list source records",
+                     [&](const Rows& r, int i) { return fn(r.Int(i, 1), r.Text(i, 2)); });
 }
 
 Result<int64_t> PostgresStore::DeleteRecords(const std::string& subject_id,
@@ -892,24 +879,25 @@ Result<int64_t> PostgresStore::DeleteIndexes(const std::string& subject_id) {
 
 Status PostgresStore::ForEachIndex(const std::string& kind,
                                    const std::function<Status(const IndexRow&)>& fn) {
+  return ForEachById("SELECT id, mac, subject_id FROM blind_index "
+                     "WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3",
+                     kind, "list index entries", [&](const Rows& r, int i) {
+                       return fn(IndexRow{kind, r.Blob(i, 1), r.Text(i, 2)});
+                     });
+}
+
+Status PostgresStore::ForEachById(const char* sql, const std::string& key,
+                                  std::string_view what,
+                                  const std::function<Status(const Rows& rows, int i)>& row) {
   int64_t after = 0;  // identity values start at 1
   const int64_t page_rows = kPageRows * 8;
-  std::vector<std::pair<int64_t, IndexRow>> page;
   for (;;) {
-    page.clear();
-    {
-      Params p;
-      p.T(kind).I(after).I(page_rows);
-      JV_ASSIGN_OR_RETURN(Rows r, Run("SELECT id, mac, subject_id FROM blind_index "
-                                      "WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3",
-                                      p, "list index entries"));
-      for (int i = 0; i < r.size(); ++i) {
-        page.emplace_back(r.Int(i, 0), IndexRow{kind, r.Blob(i, 1), r.Text(i, 2)});
-      }
-    }
-    for (const auto& [id, row] : page) JV_RETURN_IF_ERROR(fn(row));
-    if (page.size() < static_cast<size_t>(page_rows)) return Status::Ok();
-    after = page.back().first;
+    Params p;
+    p.T(key).I(after).I(page_rows);
+    JV_ASSIGN_OR_RETURN(Rows r, Run(sql, p, what));
+    for (int i = 0; i < r.size(); ++i) JV_RETURN_IF_ERROR(row(r, i));
+    if (r.size() < page_rows) return Status::Ok();
+    after = r.Int(r.size() - 1, 0);
   }
 }
 

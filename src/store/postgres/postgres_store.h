@@ -178,6 +178,11 @@ class PostgresStore : public Store {
   // Runs a cached prepared statement (prepared on first use with the parameter types in
   // `p`) and returns its rows (binary format).
   Result<Rows> Run(const char* sql, const Params& p, std::string_view what);
+  // Runs `sql` page after page — $1 = `key`, $2 = the last id seen (0 at first), $3 = the
+  // page size; its first column is the id, ascending — and calls `row(rows, i)` for every
+  // row, until a page comes back short. Stops at and returns `row`'s first error.
+  Status ForEachById(const char* sql, const std::string& key, std::string_view what,
+                     const std::function<Status(const Rows& rows, int i)>& row);
   // Runs SQL text without parameters (BEGIN, COMMIT, VACUUM, scripts).
   Status Exec(const std::string& sql, std::string_view what);
   Status Error(const pg_result* res, std::string_view what) const;
