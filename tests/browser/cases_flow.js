@@ -31,8 +31,14 @@ async function main() {
     await page.goto(`${url}/#/${id}`);
     await page.waitForSelector(`section.page[data-page="${id}"] ${selector}`, { timeout: 15000 });
   };
-  const toastText = async () => {
-    const t = page.locator('#toasts .toast').last();
+  // The text of the toast that `submit` makes. Toasts already on screen (an earlier step's,
+  // still fading out) are marked first, so that their text is never taken for the new one.
+  const toastAfter = async (submit) => {
+    await page.evaluate(() => {
+      document.querySelectorAll('#toasts .toast').forEach((e) => e.setAttribute('data-seen', '1'));
+    });
+    await submit();
+    const t = page.locator('#toasts .toast:not([data-seen])').last();
     await t.waitFor({ timeout: 10000 });
     return t.textContent();
   };
@@ -78,8 +84,7 @@ async function main() {
         await page.fill('#req-subject', subject);
         await page.selectOption('#req-type', 'copy');
         await page.fill('#req-received', '2026-09-24');
-        await page.click('#req-open button[type="submit"]');
-        const t = await toastText();
+        const t = await toastAfter(() => page.click('#req-open button[type="submit"]'));
         if (!t.includes('2026-10-22')) throw new Error('due date not 2026-10-22: ' + t);
         facts.opened_toast = t;
       }],
@@ -97,8 +102,7 @@ async function main() {
         await go('responses', '#resp-form');
         await page.fill('#resp-subject', subject);
         await page.selectOption('#resp-type', 'correct');
-        await page.click('#resp-form button[type="submit"]');
-        await toastText();
+        await toastAfter(() => page.click('#resp-form button[type="submit"]'));
         await page.waitForSelector(`[data-response-type="correct"][data-subject="${subject}"]`,
                                    { timeout: 10000 });
       }],
@@ -115,8 +119,7 @@ async function main() {
         await go('retention', '#ret-counts');
         await page.fill('#hold-subject', subject);
         await page.fill('#hold-reason', '(2026)京0105民初1号 测试');
-        await page.click('#hold-form button[type="submit"]');
-        await toastText();
+        await toastAfter(() => page.click('#hold-form button[type="submit"]'));
         const btn = page.locator('button[data-id^="hold_"]').first();
         await btn.waitFor({ timeout: 10000 });
         await btn.click();
