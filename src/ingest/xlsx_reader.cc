@@ -373,6 +373,67 @@ class StylesHandler : public XmlHandler {
 };
 
 // The shared-strings table: one pool and offsets (less overhead than a string per entry).
+// Decodes ECMA-376's escapes for characters XML cannot carry (Part 1 §22.9.2.19,
+// ST_Xstring): "_xHHHH_" is the UTF-16 code unit HHHH (Excel and XlsxWriter write a
+// carriage return as "_x000D_"; a literal "_x" is written "_x005F_x"). A surrogate pair is
+// two escapes in a row. A lone surrogate stays as written. Only string cells carry these.
+void DecodeXstring(std::string* s) {
+  if (s->find("_x") == std::string::npos) return;
+  auto hex4 = [&](size_t at, uint32_t* out) {
+    if (at + 7 > s->size() || (*s)[at] != '_' || (*s)[at + 1] != 'x' || (*s)[at + 6] != '_') {
+      return false;
+    }
+    uint32_t v = 0;
+    for (size_t i = at + 2; i < at + 6; ++i) {
+      char c = (*s)[i];
+      int d = c >= '0' && c <= '9'   ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                     : -1;
+      if (d < 0) return false;
+      v = v * 16 + static_cast<uint32_t>(d);
+    }
+    *out = v;
+    return true;
+  };
+  std::string out;
+  out.reserve(s->size());
+  for (size_t i = 0; i < s->size();) {
+    uint32_t cp = 0;
+    if (!hex4(i, &cp)) {
+      out += (*s)[i++];
+      continue;
+    }
+    size_t used = 7;
+    uint32_t low = 0;
+    if (cp >= 0xD800 && cp <= 0xDBFF && hex4(i + 7, &low) && low >= 0xDC00 && low <= 0xDFFF) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      used = 14;
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+      out.append(*s, i, 7);
+      i += 7;
+      continue;
+    }
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    i += used;
+  }
+  *s = std::move(out);
+}
+
 class SharedStrings : public XmlHandler {
  public:
   explicit SharedStrings(size_t max_len) : max_len_(max_len) { offsets_.push_back(0); }
@@ -389,6 +450,10 @@ class SharedStrings : public XmlHandler {
   void End(std::string_view name) override {
     if (name == "si") {
       in_si_ = false;
+      std::string text = pool_.substr(cur_start_);
+      DecodeXstring(&text);
+      pool_.resize(cur_start_);
+      pool_ += text;
       offsets_.push_back(pool_.size());
     } else if (name == "rPh") {
       in_rph_ = false;
@@ -424,6 +489,7 @@ class SharedStrings : public XmlHandler {
 struct SheetRow {
   int64_t number = 0;
   std::vector<std::string> cells;  // by column; "" where no cell
+  size_t cell_elements = 0;        // 1 + the last column with a <c> element, empty or not
 };
 
 std::string CellName(int col, int64_t row) {
@@ -547,7 +613,9 @@ class SheetHandler : public XmlHandler {
       }
     } else {
       value = text_;  // inlineStr, str, e
+      if (type_ != "e") DecodeXstring(&value);
     }
+    cur_.cell_elements = std::max(cur_.cell_elements, static_cast<size_t>(col_) + 1);
     if (value.empty()) return;
     if (static_cast<size_t>(col_) >= cur_.cells.size()) {
       cur_.cells.resize(static_cast<size_t>(col_) + 1);
@@ -722,7 +790,14 @@ class XlsxReader : public RowReader {
         break;
       }
     }
-    while (!first.cells.empty() && first.cells.back().empty()) first.cells.pop_back();
+    // The header's width is its last cell element, an empty one too: openpyxl writes the
+    // empty header of a column as <c r="C1" t="inlineStr"></c>, and a CSV writer writes
+    // the same header "姓名,手机,", three columns (the third, unknown, is classified from
+    // its values). A trailing empty cell with no element is not a column.
+    while (first.cells.size() > first.cell_elements && first.cells.back().empty()) {
+      first.cells.pop_back();
+    }
+    first.cells.resize(std::max(first.cells.size(), first.cell_elements));
     header_ = std::move(first.cells);
     last_number_ = first.number;
     return Status::Ok();

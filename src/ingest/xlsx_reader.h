@@ -14,10 +14,14 @@
 // A number whose cell style is a date format (built-in 14-17, 22, 27-31, 36, 50-54,
 // 57, 58, or a custom format with y/d/m outside quotes and brackets) becomes "YYYY-MM-DD"
 // (1900 system with Excel's fictitious 1900-02-29, or the date1904 system); a time-only
-// format becomes "HH:MM:SS".
+// format becomes "HH:MM:SS". In string cells (shared, inline, formula) the escapes
+// "_xHHHH_" of ST_Xstring (Part 1 §22.9.2.19) are decoded: Excel and XlsxWriter write a
+// carriage return as "_x000D_", so a CSV and an XLSX of the same data read the same.
 //
 // Rows: cells land in the column of their r="C5" reference (sparse rows keep their
-// place). The header is the first non-empty row; its width is its last non-empty cell.
+// place). The header is the first non-empty row; its width is its last cell element, an
+// empty one too (openpyxl writes <c r="C1" t="inlineStr"></c> for an empty header cell; a
+// CSV writer writes the same header "a,b," with three columns).
 // Data rows are padded with "" to that width; a non-empty cell beyond it makes a row error
 // "expected N fields, found M". After the header every <row> element is a data row, an
 // empty one too, and so is a row number that no <row> element has before a later one: a

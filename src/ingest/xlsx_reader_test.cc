@@ -164,6 +164,56 @@ TEST(XlsxReaderTest, SharedStringsAndRichTextAndPhonetics) {
   EXPECT_THAT(p.rows[1].cells, ElementsAre("漢字", "ab"));
 }
 
+// ECMA-376 Part 1 §22.9.2.19 (ST_Xstring): "_xHHHH_" is the UTF-16 code unit HHHH. Excel
+// and XlsxWriter write a carriage return as "_x000D_" and a literal "_x" as "_x005F_x".
+TEST(XlsxReaderTest, EscapedCharactersInStringCellsAreDecoded) {
+  Book b;
+  b.shared = {"<t>mobile</t>", "<t>13800000001_x000D_</t>",
+              "<r><t>a_x005F_</t></r><r><t>x0041_b</t></r>"};
+  b.sheets.push_back(
+      {"S", "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>" + InlineCell("B1", "note") +
+                InlineCell("C1", "f") + "<c r=\"D1\" t=\"inlineStr\"><is><t>e</t></is></c>"
+                "</row><row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c>" +
+                InlineCell("B2", "_xD83D__xDE00__x4e2d_|_xD800_|_x12_|_x0041") +
+                "<c r=\"C2\" t=\"str\"><f>A2</f><v>_x0009_v</v></c>"
+                "<c r=\"D2\" t=\"e\"><v>_x0041_</v></c></row>"
+                "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>2</v></c><c r=\"B3\"><v>12</v></c></row>"});
+  Parsed p = Read(Build(b));
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_THAT(p.rows[0].cells,
+              ElementsAre("13800000001\r", "\xF0\x9F\x98\x80\xE4\xB8\xAD|_xD800_|_x12_|_x0041",
+                          "\tv", "_x0041_"));
+  EXPECT_THAT(p.rows[1].cells, ElementsAre("a_x0041_b", "12", "", ""));
+}
+
+// openpyxl writes an empty header cell as an element (<c r="C1" t="inlineStr"></c>); a
+// CSV writer writes the same header "a,b," with three columns. Both are three columns.
+TEST(XlsxReaderTest, AnEmptyHeaderCellElementIsAColumn) {
+  Book b;
+  b.sheets.push_back(
+      {"S", "<row r=\"1\">" + InlineCell("A1", "a") + InlineCell("B1", "b") +
+                "<c r=\"C1\" t=\"inlineStr\"></c></row><row r=\"2\">" + InlineCell("A2", "x") +
+                InlineCell("C2", "v") + "</row>"});
+  Parsed p = Read(Build(b));
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_THAT(p.header, ElementsAre("a", "b", ""));
+  ASSERT_EQ(p.rows.size(), 1u);
+  EXPECT_FALSE(p.rows[0].error.has_value());
+  EXPECT_THAT(p.rows[0].cells, ElementsAre("x", "", "v"));
+
+  // Without the element, the header has two columns and the value in C is a third field.
+  Book no_element;
+  no_element.sheets.push_back(
+      {"S", "<row r=\"1\">" + InlineCell("A1", "a") + InlineCell("B1", "b") +
+                "</row><row r=\"2\">" + InlineCell("A2", "x") + InlineCell("C2", "v") + "</row>"});
+  p = Read(Build(no_element));
+  ASSERT_TRUE(p.status.ok()) << p.status.ToString();
+  EXPECT_THAT(p.header, ElementsAre("a", "b"));
+  ASSERT_EQ(p.rows.size(), 1u);
+  EXPECT_EQ(p.rows[0].error.value_or(""), "expected 2 fields, found 3");
+}
+
 TEST(XlsxReaderTest, SparseCellsLandInTheirColumnsAndEmptyRowsAreRows) {
   Book b;
   b.sheets.push_back(
