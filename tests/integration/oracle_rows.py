@@ -77,6 +77,8 @@ def _pad(rnd, s):
         return " " + s + " "
     if r < 0.12:  # a line separator: Unicode white space that NFKC keeps
         return s + "\u2028"
+    if r < 0.14:  # a carriage return: Excel and XlsxWriter store it as "_x000D_"
+        return s + "\r"
     return s
 
 
