@@ -108,6 +108,9 @@ class Importer {
   std::vector<ColumnStats> column_stats;
 
  private:
+  // The file as reports and messages name it (ImportOptions::name).
+  const std::string& shown_path() const { return o_.name.empty() ? o_.path : o_.name; }
+
   struct PendingRow {
     int64_t row_no = 0;
     uint32_t subject = 0;
@@ -1123,7 +1126,7 @@ Result<ImportReport> Importer::Run() {
   if (v_ != nullptr) {
     JV_ASSIGN_OR_RETURN(previous, PreviousImport());
     if (previous && previous->status == kStatusComplete && !o_.force) {
-      return AlreadyExistsError(o_.path + ": this file was already imported as " +
+      return AlreadyExistsError(shown_path() + ": this file was already imported as " +
                                 std::string(ImportKindName(o_.kind)) + " (source " +
                                 previous->id + ", " +
                                 FormatRfc3339Seconds(previous->updated_micros) +
@@ -1133,7 +1136,7 @@ Result<ImportReport> Importer::Run() {
   bool resume = previous && previous->status == kStatusRunning;
 
   Status pre = PrePass();
-  if (!pre.ok()) return WithPath(o_.path, pre);
+  if (!pre.ok()) return WithPath(shown_path(), pre);
 
   if (resume) {
     json saved = json::parse(previous->report_json, nullptr, false);
@@ -1162,7 +1165,7 @@ Result<ImportReport> Importer::Run() {
       source_created_ = clock_.NowMicros();
     }
   }
-  report_.source = o_.path;
+  report_.source = shown_path();
   report_.file_hash = file_hash_;
   report_.format = format_;
   report_.encoding = encoding_;
@@ -1190,7 +1193,7 @@ Result<ImportReport> Importer::Run() {
   if (st.ok()) st = joined;
   if (!st.ok()) {
     if (st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kDataLoss) {
-      return WithPath(o_.path, st);
+      return WithPath(shown_path(), st);
     }
     return st;
   }

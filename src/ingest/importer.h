@@ -66,6 +66,9 @@ std::string_view KeyClassForKind(ImportKind kind);
 
 struct ImportOptions {
   std::string path;
+  // What the report ("source") and error messages call the file; "" = `path`. The server
+  // reads an upload from memory (/proc/self/fd/N) and names it by the browser's file name.
+  std::string name;
   ImportKind kind = ImportKind::kCustomers;
   std::string format;    // "" = from the extension / content
   std::string encoding;  // --encoding ("" = detect)

@@ -33,25 +33,25 @@ std::string SniffFormat(const std::string& path) {
 
 }  // namespace
 
+Result<std::string> FormatFromFileName(const std::string& name) {
+  std::string ext = Extension(name);
+  if (ext == "csv" || ext == "txt") return std::string("csv");
+  if (ext == "tsv" || ext == "tab") return std::string("tsv");
+  if (ext == "xlsx" || ext == "xlsm") return std::string("xlsx");
+  if (ext == "jsonl" || ext == "ndjson") return std::string("jsonl");
+  if (ext == "xls") {
+    return InvalidArgumentError(
+        "legacy .xls workbooks are not supported; save the file as .xlsx or CSV");
+  }
+  return std::string();
+}
+
 Result<std::unique_ptr<RowReader>> OpenRowReader(const std::string& path,
                                                  const ReaderOptions& options) {
   std::string format = ToLowerAscii(options.format);
   if (format.empty()) {
-    std::string ext = Extension(path);
-    if (ext == "csv" || ext == "txt") {
-      format = "csv";
-    } else if (ext == "tsv" || ext == "tab") {
-      format = "tsv";
-    } else if (ext == "xlsx" || ext == "xlsm") {
-      format = "xlsx";
-    } else if (ext == "jsonl" || ext == "ndjson") {
-      format = "jsonl";
-    } else if (ext == "xls") {
-      return InvalidArgumentError(
-          "legacy .xls workbooks are not supported; save the file as .xlsx or CSV");
-    } else {
-      format = SniffFormat(path);
-    }
+    JV_ASSIGN_OR_RETURN(format, FormatFromFileName(path));
+    if (format.empty()) format = SniffFormat(path);
   }
   ReaderOptions opts = options;
   opts.format = format;

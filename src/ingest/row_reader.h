@@ -83,6 +83,12 @@ struct ReaderOptions {
   size_t chunk_bytes = 1 << 20;
 };
 
+// The format a file name's extension names: "csv" (.csv, .txt), "tsv" (.tsv, .tab),
+// "xlsx" (.xlsx, .xlsm), "jsonl" (.jsonl, .ndjson), case-insensitive; "" for any other
+// name (OpenRowReader then reads the format from the first bytes). kInvalidArgument for a
+// legacy .xls workbook.
+Result<std::string> FormatFromFileName(const std::string& name);
+
 // Opens `path` with the reader for its format and reads the header.
 // Returns kNotFound if the file does not exist; kInvalidArgument for an unknown
 // --format/--encoding, a legacy .xls file, an empty file ("empty file: no header") or any

@@ -104,10 +104,17 @@ struct Call {
   Jobs& jobs;  // background work (jobs.h); never hold `vault` from a job
 };
 
+// Removes <vault>/uploads/, where versions before 2026-11-28 wrote uploads during their
+// import (a server killed then left them there in the clear), each file overwritten with
+// zeros first. Uploads are held in memory now (api_imports.cc).
+void RemoveLeftoverUploads(const std::string& vault_dir);
+
 class Api {
  public:
   Api(vault::Vault& vault, ApiOptions options)
-      : vault_(vault), options_(options), jobs_([&vault] { return vault.OpenAgain(); }) {}
+      : vault_(vault), options_(options), jobs_([&vault] { return vault.OpenAgain(); }) {
+    RemoveLeftoverUploads(vault.dir());
+  }
   ApiResponse Handle(const ApiRequest& request);
   // The mutex Handle holds around the Vault; the portal (portal_api.h) shares it.
   std::mutex& vault_mutex() { return mu_; }

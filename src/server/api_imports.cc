@@ -3,17 +3,30 @@
 // as `import`) runs as a background job (jobs.h) whose result is the CLI's `import --json`
 // report.
 //
-// The upload is written to <vault>/uploads/<random>/<filename> (directory 0700, file 0600)
-// only for the import, and removed when the job ends, whatever its outcome. The report's
-// "source" is the file name the browser gave (the CLI's is the path typed).
+// The upload is never written to disk: it is held in an anonymous memory file
+// (memfd_create(2)) that the import reads as /proc/self/fd/N, with the format the file
+// name's extension gives (else the first bytes), and closed when the job ends, whatever its
+// outcome. So a server killed during an import leaves no customer file in the clear under
+// the vault directory. Up to 2026-11-28 uploads were written to <vault>/uploads/, which a
+// killed server left behind: RemoveLeftoverUploads clears that directory when the API
+// starts. The report's "source" and error messages name the file by the name the browser
+// gave (the CLI's is the path typed).
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include "src/common/date.h"
 #include "src/common/strings.h"
 #include "src/ingest/importer.h"
+#include "src/ingest/row_reader.h"
 #include "src/server/api_routes.h"
 #include "src/server/api_util.h"
 
@@ -32,6 +45,57 @@ bool PlainFileName(const std::string& name) {
     if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':') return false;
   }
   return name[0] != '.';
+}
+
+// An upload held in memory; Close() (or the last owner) closes it, which frees it.
+class Upload {
+ public:
+  explicit Upload(int fd) : fd_(fd) {}
+  ~Upload() { Close(); }
+  Upload(const Upload&) = delete;
+  Upload& operator=(const Upload&) = delete;
+  std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  std::mutex mu_;
+  int fd_;
+};
+
+Result<std::shared_ptr<Upload>> HoldInMemory(const std::string& body) {
+  int fd = ::memfd_create("jadevault-upload", MFD_CLOEXEC);
+  if (fd < 0) return InternalError("imports: cannot hold the upload in memory");
+  auto upload = std::make_shared<Upload>(fd);
+  for (size_t done = 0; done < body.size();) {
+    ssize_t n = ::write(fd, body.data() + done, body.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return InternalError("imports: cannot hold the upload in memory");
+    done += static_cast<size_t>(n);
+  }
+  return upload;
+}
+
+// Overwrites a leftover upload with zeros before it is removed (best effort: a journaling
+// or copy-on-write file system may keep the old blocks elsewhere).
+void OverwriteWithZeros(const fs::path& file) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    std::vector<char> zeros(1 << 16, 0);
+    for (off_t done = 0; done < st.st_size;) {
+      size_t want = static_cast<size_t>(std::min<off_t>(st.st_size - done, zeros.size()));
+      ssize_t n = ::pwrite(fd, zeros.data(), want, done);
+      if (n <= 0) break;
+      done += n;
+    }
+    ::fdatasync(fd);
+  }
+  ::close(fd);
 }
 
 ApiResponse StartImport(Call& c) {
@@ -61,44 +125,29 @@ ApiResponse StartImport(Call& c) {
   policy::Decision d = policy::Authorize(c.role, policy::Action::kImport);
   if (!d.allowed) return Refused(d);
 
-  fs::path dir = fs::path(c.vault.dir()) / "uploads";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  ::chmod(dir.c_str(), 0700);
-  dir /= "u_" + HexEncode(c.vault.random().RandomBytes(12));
-  if (ec || !fs::create_directory(dir, ec) || ec) {
-    return ErrorResponse(InternalError("imports: cannot make the upload directory"));
-  }
-  ::chmod(dir.c_str(), 0700);
-  fs::path file = dir / filename;
-  {
-    std::ofstream f(file, std::ios::binary | std::ios::trunc);
-    ::chmod(file.c_str(), 0600);
-    f.write(req.body.data(), static_cast<std::streamsize>(req.body.size()));
-    if (!f) {
-      fs::remove_all(dir, ec);
-      return ErrorResponse(InternalError("imports: cannot write the upload"));
-    }
-  }
+  auto format = ingest::FormatFromFileName(filename);
+  if (!format.ok()) return Error(400, "invalid_argument", std::string(format.status().message()));
+  auto upload = HoldInMemory(req.body);
+  if (!upload.ok()) return ErrorResponse(upload.status());
   ingest::ImportOptions o;
-  o.path = file.string();
+  o.path = (*upload)->path();
+  o.name = filename;
+  o.format = *format;
   o.kind = *kind;
   o.batch_rows = c.options.import_batch_rows;
   o.import_date = import_date;
   std::string id = c.jobs.Start(
       c.user, "import",
-      [o, dir, filename](vault::Vault& v, const JobProgress& progress) -> Result<json> {
+      [o, upload = *upload](vault::Vault& v, const JobProgress& progress) -> Result<json> {
         ingest::ImportOptions opts = o;
         opts.progress = progress.count;
         // After the last row: the last batch and, on a first import, the index build.
         opts.finishing = [&progress] { progress.phase("finishing"); };
         auto r = ingest::ImportFile(v, opts);
-        std::error_code ec;
-        fs::remove_all(dir, ec);
+        upload->Close();
         if (!r.ok()) return r.status();
         json doc = r->ToJson();
         doc["ok"] = true;
-        doc["source"] = filename;
         return doc;
       },
       c.vault.random());
@@ -106,6 +155,17 @@ ApiResponse StartImport(Call& c) {
 }
 
 }  // namespace
+
+void RemoveLeftoverUploads(const std::string& vault_dir) {
+  const fs::path dir = fs::path(vault_dir) / "uploads";
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && !it->is_symlink(ec)) OverwriteWithZeros(it->path());
+  }
+  fs::remove_all(dir, ec);
+}
 
 std::vector<Route> ImportRoutes() {
   return {

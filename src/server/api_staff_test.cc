@@ -5,6 +5,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <future>
 #include <thread>
 
@@ -148,9 +151,9 @@ TEST_F(StaffApiTest, UploadImportRunsAsAJobAndReportsLikeTheImporter) {
   EXPECT_EQ(r["subjects_created"], 3);
   ASSERT_EQ(r["rejected"].size(), 1u);
   EXPECT_EQ(r["rejected"][0]["row"], 3);
-  // The upload is gone; the vault holds the subjects; the import is audited by the user.
-  EXPECT_FALSE(std::filesystem::exists(tmp_.Path() + "/vault/uploads") &&
-               !std::filesystem::is_empty(tmp_.Path() + "/vault/uploads"));
+  // The upload never reached the disk; the vault holds the subjects; the import is
+  // audited by the user.
+  EXPECT_FALSE(std::filesystem::exists(tmp_.Path() + "/vault/uploads"));
   auto counts = vault_->store().CountSubjectsByState();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->at("active"), 3);
@@ -169,6 +172,34 @@ TEST_F(StaffApiTest, UploadImportRunsAsAJobAndReportsLikeTheImporter) {
   json again = WaitJob(dpo, Call(dpo, "POST", "/api/v1/imports", nullptr, q, {}, kCsv).body["job"]);
   EXPECT_EQ(again["state"], "failed");
   EXPECT_EQ(again["error"]["http_status"], 409);
+  // The message names the file as the browser did, not the memory file it was read from.
+  std::string message = again["error"].value("message", "");
+  EXPECT_EQ(message.rfind("customers.csv: this file was already imported", 0), 0u) << message;
+  // A legacy workbook is refused by its name before anything runs.
+  ApiResponse xls = Call(dpo, "POST", "/api/v1/imports", nullptr,
+                         {{"kind", "customers"}, {"filename", "old.xls"}}, {}, kCsv);
+  EXPECT_EQ(xls.status, 400);
+  EXPECT_NE(xls.body.dump().find(".xls workbooks are not supported"), std::string::npos);
+}
+
+// Versions before 2026-11-28 wrote uploads to <vault>/uploads/ during their import; a
+// server killed then left the file in the clear. Starting the API removes them.
+TEST_F(StaffApiTest, StartingTheApiRemovesUploadsAnOlderVersionLeft) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(tmp_.Path()) / "vault" / "uploads" / "u_0123";
+  fs::create_directories(dir);
+  const fs::path file = dir / "customers.csv";
+  { std::ofstream(file) << kCsv; }
+  // A hard link outside the directory shows the file's blocks were overwritten, not only
+  // unlinked.
+  const fs::path outside = fs::path(tmp_.Path()) / "link-to-upload";
+  fs::create_hard_link(file, outside);
+  Api again(*vault_, ApiOptions{});
+  EXPECT_FALSE(fs::exists(fs::path(tmp_.Path()) / "vault" / "uploads"));
+  std::ifstream in(outside, std::ios::binary);
+  std::string left((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(left.size(), std::string(kCsv).size());
+  EXPECT_EQ(left, std::string(left.size(), '\0'));
 }
 
 TEST_F(StaffApiTest, TheApiAnswersWhileAJobRuns) {

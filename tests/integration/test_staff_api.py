@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
 
 import import_fixtures as fx
 import staff_server
@@ -47,8 +48,7 @@ class StaffApiTest(unittest.TestCase):
 
     def upload(self, sess, data, filename="customers.csv", ctype="application/octet-stream",
                **query):
-        q = "&".join(f"{k}={v}" for k, v in dict(kind="customers", filename=filename,
-                                                   **query).items())
+        q = urllib.parse.urlencode(dict(kind="customers", filename=filename, **query))
         return sess.call("POST", "/api/v1/imports?" + q, raw=data, content_type=ctype)
 
     def test_1_operator_cannot_import_or_reveal(self):
@@ -75,8 +75,25 @@ class StaffApiTest(unittest.TestCase):
         self.assertEqual(status, 200, doc)
         job = doc["job"]
         # While it runs, another user's calls answer (the job holds its own vault).
-        seen_running, latencies, errors = [], [], []
+        seen_running, latencies, errors, on_disk = [], [], [], []
         stop = threading.Event()
+        # A whole line of the upload: no file under the vault directory may hold it while
+        # the import runs (the upload is read from memory) or after.
+        line = data.split(b"\r\n")[1]
+        self.assertGreater(len(line), 40)
+
+        def files_holding(needle):
+            found = []
+            for root, _, files in os.walk(self.s.vault):
+                for name in files:
+                    try:
+                        with open(os.path.join(root, name), "rb") as f:
+                            if needle in f.read():
+                                found.append(os.path.relpath(os.path.join(root, name),
+                                                             self.s.vault))
+                    except OSError:
+                        pass  # removed meanwhile (a journal)
+            return found
 
         def poll_other():
             while not stop.is_set():
@@ -87,6 +104,8 @@ class StaffApiTest(unittest.TestCase):
                     errors.append((st, d))
                 st2, d2 = self.dpo.call("GET", "/api/v1/jobs/" + job)
                 if st2 == 200 and d2["state"] == "running" and d2["progress"]["done"] > 0:
+                    if not seen_running:
+                        on_disk.extend(files_holding(line))
                     seen_running.append(d2["progress"])
                 time.sleep(0.05)
 
@@ -100,6 +119,7 @@ class StaffApiTest(unittest.TestCase):
         self.assertEqual(end["state"], "done", end)
         self.assertEqual(errors, [])
         self.assertTrue(seen_running, "never saw the job running with progress")
+        self.assertEqual(on_disk, [], "the upload is on disk under the vault while it imports")
         self.assertEqual(seen_running[-1]["total"], IMPORT_ROWS)
         print(f"\n  import of {IMPORT_ROWS} rows via upload: {end['result']['seconds']:.2f} s; "
               f"{len(latencies)} searches meanwhile, slowest {max(latencies) * 1000:.0f} ms",
@@ -122,14 +142,16 @@ class StaffApiTest(unittest.TestCase):
         # The vault holds them (the CLI sees the import) and the audit names the web user.
         status, d = self.dpo.call("GET", "/api/v1/status")
         self.assertEqual(d["subjects"]["total"], api_report["subjects_created"])
-        # The upload did not stay on disk.
-        up = os.path.join(self.s.vault, "uploads")
-        self.assertEqual([f for _, _, fs in os.walk(up) for f in fs], [])
+        # The upload did not reach the disk.
+        self.assertFalse(os.path.exists(os.path.join(self.s.vault, "uploads")))
+        self.assertEqual(files_holding(line), [])
         # The same file again: the job fails with 409 (already imported), like the CLI.
         status, doc = self.upload(self.dpo, data, import_date=fx.IMPORT_DATE)
         again = self.s.wait_job(self.dpo, doc["job"])
         self.assertEqual(again["state"], "failed")
         self.assertEqual(again["error"]["http_status"], 409)
+        self.assertIn("customers.csv: this file was already imported", again["error"]["message"])
+        self.assertNotIn("/proc/", again["error"]["message"])
         # Jobs are private to their starter.
         status, _ = self.op.call("GET", "/api/v1/jobs/" + job)
         self.assertEqual(status, 404)
@@ -187,6 +209,32 @@ class StaffApiTest(unittest.TestCase):
                                   "password": staff_server.PASSWORD, "totp": True})
         self.assertEqual(status, 200, doc)
         self.assertRegex(doc["totp_secret"], r"^[A-Z2-7]{32}$")
+
+    def test_5_xlsx_upload_and_legacy_xls(self):
+        """An XLSX upload is read from memory as XLSX (by its name) and counts as the CLI's
+        import of the same file; a legacy .xls name is refused before anything runs."""
+        path = os.path.join(self.tmp, "客户.xlsx")
+        fx.xlsx_shared_strings(path)
+        with open(path, "rb") as f:
+            data = f.read()
+        status, doc = self.upload(self.dpo, data, filename="客户.xlsx")
+        self.assertEqual(status, 200, doc)
+        end = self.s.wait_job(self.dpo, doc["job"])
+        self.assertEqual(end["state"], "done", end)
+        other = os.path.join(self.tmp, "other-xlsx")
+        self.s.cli("init", "--company", "某某珠宝有限公司", "--scrypt-log-n", "14", "--json",
+                   vault=other)
+        cli = self.s.cli("import", path, "--json", vault=other)
+        api = end["result"]
+        self.assertEqual(api["source"], "客户.xlsx")
+        self.assertEqual(api["format"], "xlsx")
+        for k in ("rows_read", "rows_rejected", "rows_imported", "fields", "id_number",
+                  "free_text_pii", "rejected"):
+            self.assertEqual(api[k], cli[k], k)
+        status, doc = self.upload(self.dpo, data, filename="old.xls")
+        self.assertEqual(status, 400, doc)
+        self.assertIn(".xls", doc["error"]["message"])
+        self.assertFalse(os.path.exists(os.path.join(self.s.vault, "uploads")))
 
 
 if __name__ == "__main__":
