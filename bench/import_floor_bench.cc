@@ -57,6 +57,7 @@
 #include "src/common/random.h"
 #include "src/common/secret_buffer.h"
 #include "src/crypto/aead.h"
+#include "src/crypto/blind_index.h"
 #include "src/crypto/hash.h"
 #include "src/classify/free_text.h"
 #include "src/common/date.h"
@@ -213,9 +214,7 @@ class RowCrypto {
     static constexpr size_t kColumns[3] = {1, 3, 4};
     for (int i = 0; i < 3; ++i) {
       std::string_view v = kColumns[i] < cells.size() ? cells[kColumns[i]] : "";
-      std::string_view kind = kKinds[i];
-      const uint8_t zero = 0;
-      out->macs[i] = index_key_.Mac({AsBytes(kind), jv::ByteView(&zero, 1), AsBytes(v)});
+      out->macs[i] = jv::crypto::BlindIndex(index_key_, kKinds[i], v);
     }
   }
 

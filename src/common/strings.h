@@ -35,6 +35,10 @@ bool IsValidUtf8(std::string_view s);
 // Number of Unicode code points in valid UTF-8 `s`.
 size_t CountCodePoints(std::string_view s);
 
+// Appends the UTF-8 encoding of `cp` to *out. `cp` must be a Unicode scalar value
+// (<= U+10FFFF, not a surrogate).
+void AppendUtf8(char32_t cp, std::string* out);
+
 std::string ToLowerAscii(std::string_view s);
 std::string ToUpperAscii(std::string_view s);
 bool StartsWith(std::string_view s, std::string_view prefix);
@@ -59,5 +63,10 @@ Result<Bytes> Base64DecodeNoPad(std::string_view b64);
 Result<std::string> ReadFileToString(const std::string& path);
 // Writes atomically (temp file + rename) with the given mode.
 Status WriteFileAtomic(const std::string& path, std::string_view data, int mode = 0600);
+// Overwrites the bytes of the open regular file `fd` with zeros in place and syncs them,
+// best effort (a journaling or copy-on-write file system may keep the old blocks): for a
+// file about to be removed or replaced that held a secret or personal data. Does not
+// close `fd`; errors are ignored.
+void ScrubFileContents(int fd);
 
 }  // namespace jv

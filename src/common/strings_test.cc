@@ -1,5 +1,8 @@
 #include "src/common/strings.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
@@ -131,6 +134,34 @@ TEST(StringsTest, Base64Rfc4648Vectors) {
 
 TEST(StringsTest, CountCodePoints) {
   EXPECT_EQ(CountCodePoints("ab\xE5\xBC\xA0"), 3u);
+}
+
+// Known answers from the Unicode Standard's UTF-8 table (§3.9, Table 3-6): one code point
+// of each length, and the ends of each range.
+TEST(StringsTest, AppendUtf8EncodesEachLength) {
+  std::string out;
+  for (char32_t cp : {U'\u0041', U'\u007F', U'\u0080', U'\u00E9', U'\u07FF', U'\u0800',
+                      U'\u4E2D', U'\uFFFD', U'\U00010000', U'\U0001F600', U'\U0010FFFF'}) {
+    AppendUtf8(cp, &out);
+  }
+  EXPECT_EQ(out,
+            "A\x7F\xC2\x80\xC3\xA9\xDF\xBF\xE0\xA0\x80\xE4\xB8\xAD\xEF\xBF\xBD"
+            "\xF0\x90\x80\x80\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF");
+  EXPECT_TRUE(IsValidUtf8(out));
+}
+
+TEST(StringsTest, ScrubFileContentsZeroesTheBytesInPlace) {
+  std::string path = ::testing::TempDir() + "/jv_scrub_" + std::to_string(::getpid());
+  std::string data(200000, 'x');  // more than one 64 KiB chunk
+  ASSERT_TRUE(WriteFileAtomic(path, data).ok());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ScrubFileContents(fd);
+  ::close(fd);
+  auto left = ReadFileToString(path);
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(*left, std::string(data.size(), '\0'));
+  ::unlink(path.c_str());
 }
 
 }  // namespace

@@ -2,21 +2,10 @@
 
 #include <cstdio>
 
+#include "src/common/strings.h"
+
 namespace jv::datagen {
 namespace {
-
-void AppendUtf8(std::string* out, char32_t c) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
 
 std::string Grouped(int64_t v) {
   std::string digits = std::to_string(v);
@@ -38,7 +27,7 @@ std::string FullWidth(std::string_view ascii) {
     bool convert = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                    c == '@' || c == '.' || c == '-' || c == '+' || c == '(' || c == ')';
     if (convert) {
-      AppendUtf8(&out, 0xFF01 + static_cast<char32_t>(c - 0x21));
+      AppendUtf8(0xFF01 + static_cast<char32_t>(c - 0x21), &out);
     } else {
       out.push_back(c);
     }

@@ -16,6 +16,7 @@
 #include <zip.h>
 
 #include "src/common/date.h"
+#include "src/common/strings.h"
 
 namespace jv::ingest {
 
@@ -372,7 +373,6 @@ class StylesHandler : public XmlHandler {
   bool in_cell_xfs_ = false;
 };
 
-// The shared-strings table: one pool and offsets (less overhead than a string per entry).
 // Decodes ECMA-376's escapes for characters XML cannot carry (Part 1 §22.9.2.19,
 // ST_Xstring): "_xHHHH_" is the UTF-16 code unit HHHH (Excel and XlsxWriter write a
 // carriage return as "_x000D_"; a literal "_x" is written "_x005F_x"). A surrogate pair is
@@ -414,26 +414,13 @@ void DecodeXstring(std::string* s) {
       i += 7;
       continue;
     }
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    AppendUtf8(cp, &out);
     i += used;
   }
   *s = std::move(out);
 }
 
+// The shared-strings table: one pool and offsets (less overhead than a string per entry).
 class SharedStrings : public XmlHandler {
  public:
   explicit SharedStrings(size_t max_len) : max_len_(max_len) { offsets_.push_back(0); }
@@ -450,10 +437,12 @@ class SharedStrings : public XmlHandler {
   void End(std::string_view name) override {
     if (name == "si") {
       in_si_ = false;
-      std::string text = pool_.substr(cur_start_);
-      DecodeXstring(&text);
-      pool_.resize(cur_start_);
-      pool_ += text;
+      if (pool_.find("_x", cur_start_) != std::string::npos) {
+        std::string text = pool_.substr(cur_start_);
+        DecodeXstring(&text);
+        pool_.resize(cur_start_);
+        pool_ += text;
+      }
       offsets_.push_back(pool_.size());
     } else if (name == "rPh") {
       in_rph_ = false;

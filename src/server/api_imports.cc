@@ -14,14 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <memory>
-#include <mutex>
-#include <vector>
 
 #include "src/common/date.h"
 #include "src/common/strings.h"
@@ -47,7 +43,8 @@ bool PlainFileName(const std::string& name) {
   return name[0] != '.';
 }
 
-// An upload held in memory; Close() (or the last owner) closes it, which frees it.
+// An upload held in memory; Close() (or the destructor) closes it, which frees it. The job
+// closes it when the import ends; the destructor runs only once no one else holds it.
 class Upload {
  public:
   explicit Upload(int fd) : fd_(fd) {}
@@ -56,13 +53,11 @@ class Upload {
   Upload& operator=(const Upload&) = delete;
   std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
   void Close() {
-    std::lock_guard<std::mutex> lock(mu_);
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
   }
 
  private:
-  std::mutex mu_;
   int fd_;
 };
 
@@ -77,25 +72,6 @@ Result<std::shared_ptr<Upload>> HoldInMemory(const std::string& body) {
     done += static_cast<size_t>(n);
   }
   return upload;
-}
-
-// Overwrites a leftover upload with zeros before it is removed (best effort: a journaling
-// or copy-on-write file system may keep the old blocks elsewhere).
-void OverwriteWithZeros(const fs::path& file) {
-  int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    std::vector<char> zeros(1 << 16, 0);
-    for (off_t done = 0; done < st.st_size;) {
-      size_t want = static_cast<size_t>(std::min<off_t>(st.st_size - done, zeros.size()));
-      ssize_t n = ::pwrite(fd, zeros.data(), want, done);
-      if (n <= 0) break;
-      done += n;
-    }
-    ::fdatasync(fd);
-  }
-  ::close(fd);
 }
 
 ApiResponse StartImport(Call& c) {
@@ -162,7 +138,12 @@ void RemoveLeftoverUploads(const std::string& vault_dir) {
   if (!fs::exists(dir, ec)) return;
   for (auto it = fs::recursive_directory_iterator(dir, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec) && !it->is_symlink(ec)) OverwriteWithZeros(it->path());
+    if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+    // Best effort (see ScrubFileContents): the old blocks may survive elsewhere.
+    int fd = ::open(it->path().c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) continue;
+    ScrubFileContents(fd);
+    ::close(fd);
   }
   fs::remove_all(dir, ec);
 }

@@ -1,7 +1,6 @@
 #include "src/vault/backup_epoch.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "src/common/clock.h"
@@ -51,13 +50,7 @@ Result<std::vector<EpochTombstone>> ParseEnded(std::string_view text) {
 // sealed epoch key does not survive in the old inode's blocks on simple file systems.
 void ScrubAndClose(int fd) {
   if (fd < 0) return;
-  struct stat sb;
-  if (::fstat(fd, &sb) == 0 && sb.st_size > 0) {
-    std::string zeros(static_cast<size_t>(sb.st_size), '\0');
-    if (::pwrite(fd, zeros.data(), zeros.size(), 0) == static_cast<ssize_t>(zeros.size())) {
-      ::fsync(fd);
-    }
-  }
+  ScrubFileContents(fd);
   ::close(fd);
 }
 
